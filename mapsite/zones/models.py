@@ -1,0 +1,292 @@
+"""The policy as data: sources, assumptions, weapons, targets, policies and zones."""
+
+from django.contrib.gis.db import models
+from django.contrib.gis.geos import Polygon
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from mapsite.zones.querysets import ZoneQuerySet
+
+WORLD = Polygon.from_bbox((-180, -90, 180, 90))
+WORLD.srid = 4326
+
+
+class Source(models.Model):
+    """A quote from the report, or the citation an assumption rests on."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Quote from the report"
+        REFERENCE = "reference", "Outside reference for an assumption"
+        EDITORIAL = "editorial", "Editors' note"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORT)
+    publisher = models.CharField(max_length=120)
+    speaker = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True)
+    url = models.URLField(blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.quote[:60] or self.note[:60]}"
+
+    def as_dict(self) -> dict:
+        return {
+            "slug": self.slug,
+            "kind": self.kind,
+            "publisher": self.publisher,
+            "speaker": self.speaker,
+            "quote": self.quote,
+            "date": self.date.isoformat() if self.date else None,
+            "url": self.url,
+            "note": self.note,
+        }
+
+
+class Assumption(models.Model):
+    """Something the report does not say that the map still has to decide."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    statement = models.TextField()
+    value = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=20, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="assumptions")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def as_dict(self) -> dict:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "statement": self.statement,
+            "value": self.value,
+            "unit": self.unit,
+            "sources": [source.as_dict() for source in self.sources.all()],
+        }
+
+
+class WeaponSystem(models.Model):
+    """A US-provided weapon the policy names or implies."""
+
+    class Category(models.TextChoices):
+        ROCKET = "rocket", "Rockets and rocket launchers"
+        LONG_RANGE_MISSILE = "long-range-missile", "Long-range missile"
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    range_km = models.FloatField(help_text="Reach used on the map, in km (an assumption).")
+    nominal_range_km = models.FloatField(null=True, blank=True)
+    range_assumption = models.ForeignKey(
+        Assumption, on_delete=models.PROTECT, related_name="weapons"
+    )
+    description = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="weapons")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetCategory(models.Model):
+    """What a strike is aimed at, as the report describes it."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    is_counter_fire = models.BooleanField(
+        default=False, help_text="Russian forces attacking or preparing to attack Kharkiv."
+    )
+    description = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="targets")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "slug"]
+        verbose_name_plural = "target categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Policy(models.Model):
+    """One version of the US policy on where its weapons may be used."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    effective_from = models.DateField(
+        null=True, blank=True, help_text="Empty: in force before any recorded change."
+    )
+    effective_to = models.DateField(null=True, blank=True, help_text="Empty: still in force.")
+    sources = models.ManyToManyField(Source, blank=True, related_name="policies")
+    assumptions = models.ManyToManyField(Assumption, blank=True, related_name="policies")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [models.F("effective_from").asc(nulls_first=True)]
+        verbose_name_plural = "policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(effective_to__gt=models.F("effective_from")),
+                name="policy_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def as_dict(self) -> dict:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+        }
+
+
+class Zone(models.Model):
+    """An area where the policy gives one answer."""
+
+    class Kind(models.TextChoices):
+        UKRAINE = "ukraine", "Ukrainian territory"
+        COUNTER_FIRE = "counter-fire", "Counter-fire area in Russia"
+        DEEP_STRIKE = "deep-strike", "Deep inside Russia"
+
+    class Status(models.TextChoices):
+        PERMITTED = "permitted", "Permitted"
+        RESTRICTED = "restricted", "Permitted for counter-fire only"
+        PROHIBITED = "prohibited", "Prohibited"
+
+    class Derivation(models.TextChoices):
+        DRAWN = "drawn", "Drawn by an editor"
+        COUNTRY = "country", "A whole country"
+        WITHIN_DEPTH = "within-depth", "Part of a country within a depth of a border segment"
+        REMAINDER = "remainder", "The rest of a country after the policy's other zones"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="zones")
+    description = models.TextField(blank=True)
+    geom = models.MultiPolygonField(srid=4326)
+    derivation = models.CharField(
+        max_length=20, choices=Derivation.choices, default=Derivation.DRAWN
+    )
+    country = models.CharField(
+        max_length=40, blank=True, help_text="Reference country the zone is cut from."
+    )
+    measured_from = models.CharField(
+        max_length=80, blank=True, help_text="Reference line the depth is measured from."
+    )
+    depth_km = models.FloatField(null=True, blank=True)
+    permitted_weapons = models.ManyToManyField(
+        WeaponSystem, blank=True, related_name="permitted_in"
+    )
+    prohibited_weapons = models.ManyToManyField(
+        WeaponSystem, blank=True, related_name="prohibited_in"
+    )
+    permitted_targets = models.ManyToManyField(
+        TargetCategory, blank=True, related_name="permitted_in"
+    )
+    prohibited_targets = models.ManyToManyField(
+        TargetCategory, blank=True, related_name="prohibited_in"
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="zones")
+    assumptions = models.ManyToManyField(Assumption, blank=True, related_name="zones")
+    published = models.BooleanField(default=True)
+    draft_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    edited = models.BooleanField(
+        default=False, help_text="Changed by an editor; load_geo_data leaves it alone."
+    )
+    area_km2 = models.FloatField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["area_km2"])
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["policy__effective_from", "kind", "slug"]
+        indexes = [models.Index(fields=["policy", "published"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(geom__isvalid=True), name="zone_geom_valid"),
+            models.CheckConstraint(condition=Q(geom__coveredby=WORLD), name="zone_geom_in_bounds"),
+            models.CheckConstraint(
+                condition=Q(depth_km__isnull=True) | Q(depth_km__gt=0, depth_km__lte=2000),
+                name="zone_depth_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ZonePiece(models.Model):
+    """A small piece of a zone (ST_Subdivide) so point lookups touch little geometry."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="pieces")
+    geom = models.PolygonField(srid=4326)
+
+
+class ReferenceFeature(models.Model):
+    """A reference layer feature: a country, an oblast, the border or the Kharkiv segment."""
+
+    class Layer(models.TextChoices):
+        COUNTRY = "country", "Country"
+        OBLAST = "oblast", "Oblast"
+        BORDER = "border", "Border line"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    layer = models.CharField(max_length=20, choices=Layer.choices)
+    properties = models.JSONField(default=dict, blank=True)
+    geom = models.GeometryField(srid=4326)
+
+    class Meta:
+        ordering = ["layer", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    """A populated place from GeoNames, for labels and place search."""
+
+    geonameid = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200, db_index=True)
+    country = models.CharField(max_length=2)
+    population = models.PositiveIntegerField(default=0)
+    admin1 = models.CharField(max_length=20, blank=True)
+    point = models.PointField(srid=4326)
+
+    class Meta:
+        ordering = ["-population", "geonameid"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataVersion(models.Model):
+    """A single counter bumped on every published change; workers' caches watch it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,201 @@
+"""An in-process copy of the published policy data (no geometry), refreshed on change.
+
+Every write to the policy tables bumps `zones_dataversion` (a database trigger).
+Each worker re-reads that one row at most every POLICY_CACHE_SECONDS; when it has
+moved, the worker drops its snapshot and every response cached against it. A
+published edit therefore reaches every worker within that many seconds, and drafts
+never enter the snapshot at all.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+
+from mapsite.zones.models import Policy, TargetCategory, WeaponSystem, Zone
+
+
+@dataclass
+class ZoneInfo:
+    id: int
+    slug: str
+    name: str
+    kind: str
+    status: str
+    policy_slug: str
+    description: str
+    depth_km: float | None
+    area_km2: float | None
+    permitted_weapons: list[str]
+    prohibited_weapons: list[str]
+    permitted_targets: list[str]
+    prohibited_targets: list[str]
+    sources: list[dict]
+    assumptions: list[dict]
+
+    def summary(self) -> dict:
+        return {"slug": self.slug, "name": self.name, "kind": self.kind, "status": self.status}
+
+
+@dataclass
+class PolicyInfo:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    effective_from: object
+    effective_to: object
+    sources: list[dict]
+    assumptions: list[dict]
+
+    def as_dict(self) -> dict:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+        }
+
+    def in_force(self, day) -> bool:
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_to is None or day < self.effective_to
+        )
+
+
+@dataclass
+class Snapshot:
+    version: int
+    policies: list[PolicyInfo]
+    zones: dict[int, ZoneInfo]
+    weapons: dict[str, dict]
+    targets: dict[str, dict]
+    responses: dict = field(default_factory=dict)
+
+    def policy_on(self, day) -> PolicyInfo | None:
+        in_force = [policy for policy in self.policies if policy.in_force(day)]
+        return in_force[-1] if in_force else None
+
+
+def _source_dicts(sources) -> list[dict]:
+    return [
+        {
+            "publisher": s.publisher,
+            "speaker": s.speaker,
+            "quote": s.quote,
+            "date": s.date.isoformat() if s.date else None,
+            "url": s.url or None,
+            "kind": s.kind,
+            "note": s.note,
+        }
+        for s in sources
+    ]
+
+
+def _build(version: int) -> Snapshot:
+    policies = [
+        PolicyInfo(
+            id=p.pk,
+            slug=p.slug,
+            title=p.title,
+            summary=p.summary,
+            effective_from=p.effective_from,
+            effective_to=p.effective_to,
+            sources=_source_dicts(p.sources.all()),
+            assumptions=[a.as_dict() for a in p.assumptions.all()],
+        )
+        for p in Policy.objects.prefetch_related("sources", "assumptions__sources")
+    ]
+    zones = {}
+    queryset = (
+        Zone.objects.published()
+        .select_related("policy")
+        .defer("geom")
+        .prefetch_related(
+            "permitted_weapons",
+            "prohibited_weapons",
+            "permitted_targets",
+            "prohibited_targets",
+            "sources",
+            "assumptions__sources",
+        )
+    )
+    for z in queryset:
+        zones[z.pk] = ZoneInfo(
+            id=z.pk,
+            slug=z.slug,
+            name=z.name,
+            kind=z.kind,
+            status=z.status,
+            policy_slug=z.policy.slug,
+            description=z.description,
+            depth_km=z.depth_km,
+            area_km2=z.area_km2,
+            permitted_weapons=[w.slug for w in z.permitted_weapons.all()],
+            prohibited_weapons=[w.slug for w in z.prohibited_weapons.all()],
+            permitted_targets=[t.slug for t in z.permitted_targets.all()],
+            prohibited_targets=[t.slug for t in z.prohibited_targets.all()],
+            sources=_source_dicts(z.sources.all()),
+            assumptions=[a.as_dict() for a in z.assumptions.all()],
+        )
+    weapons = {
+        w.slug: {
+            "slug": w.slug,
+            "name": w.name,
+            "category": w.category,
+            "range_km": w.range_km,
+            "nominal_range_km": w.nominal_range_km,
+            "range_assumption": w.range_assumption.as_dict(),
+            "sources": _source_dicts(w.sources.all()),
+        }
+        for w in WeaponSystem.objects.select_related("range_assumption").prefetch_related(
+            "sources", "range_assumption__sources"
+        )
+    }
+    targets = {
+        t.slug: {
+            "slug": t.slug,
+            "name": t.name,
+            "is_counter_fire": t.is_counter_fire,
+            "description": t.description,
+            "sources": _source_dicts(t.sources.all()),
+        }
+        for t in TargetCategory.objects.prefetch_related("sources")
+    }
+    return Snapshot(version, policies, zones, weapons, targets)
+
+
+class _Holder(threading.local):
+    snapshot: Snapshot | None = None
+    checked_at: float = 0.0
+
+
+_holder = _Holder()
+
+
+def data_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM zones_dataversion WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def current() -> Snapshot:
+    """The snapshot for this worker, re-read when the data version has moved."""
+    now = time.monotonic()
+    snap = _holder.snapshot
+    if snap is not None and now - _holder.checked_at < settings.POLICY_CACHE_SECONDS:
+        return snap
+    version = data_version()
+    if snap is None or snap.version != version:
+        snap = _build(version)
+        _holder.snapshot = snap
+    _holder.checked_at = now
+    return snap
+
+
+def forget() -> None:
+    """Drop this thread's snapshot (tests, and after a write in the same thread)."""
+    _holder.snapshot = None
+    _holder.checked_at = 0.0

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the map needs, if any are missing.
+# Runs apt-get as root, or through sudo; otherwise says what to install.
+set -euo pipefail
+
+PG_VERSION=15
+packages=()
+need() { packages+=("$1"); }
+
+[ -x /usr/lib/postgresql/$PG_VERSION/bin/initdb ] || need postgresql-$PG_VERSION
+[ -f /usr/share/postgresql/$PG_VERSION/extension/postgis.control ] || need postgresql-$PG_VERSION-postgis-3
+command -v ogr2ogr >/dev/null || need gdal-bin
+ldconfig -p | grep -q 'libgeos_c\.so' || need libgeos-c1v5
+ldconfig -p | grep -q 'libproj\.so' || need proj-bin
+command -v npm >/dev/null || need npm
+if [ "${WITH_BROWSER:-0}" = 1 ]; then
+  command -v chromium >/dev/null || need chromium
+  command -v wrk >/dev/null || need wrk
+fi
+python3 -c 'import venv, ensurepip' 2>/dev/null || need python3-venv
+
+if [ ${#packages[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing Debian packages: ${packages[*]}"
+if [ "$(id -u)" = 0 ]; then
+  apt=(apt-get)
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  apt=(sudo apt-get)
+else
+  echo "error: missing Debian packages: ${packages[*]}" >&2
+  echo "Install them as root (apt-get install ${packages[*]}) or run make as a user with sudo." >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! "${apt[@]}" install -y --no-install-recommends "${packages[@]}"; then
+  "${apt[@]}" update || {
+    echo "error: apt-get update failed; is the Debian package registry reachable?" >&2
+    exit 1
+  }
+  "${apt[@]}" install -y --no-install-recommends "${packages[@]}" || {
+    echo "error: could not install ${packages[*]} from Debian's registry." >&2
+    exit 1
+  }
+fi
