@@ -67,6 +67,7 @@ def database() -> dict:
             "HOST": str(VAR_DIR / "pg" / "run"),
             "PORT": os.environ.get("MAPSITE_DB_PORT", "54329"),
         }
+    config["TEST"] = {"NAME": os.environ.get("MAPSITE_TEST_DB_NAME", f"test_{config['NAME']}")}
     config["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", "600")
     config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("OPTIONS", {})["connect_timeout"] = 5
