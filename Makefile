@@ -19,7 +19,7 @@ run: setup static
 	$(VENV)/bin/gunicorn mapsite.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --error-logfile -
 
-test: setup browser-deps
+test: setup browser-deps static
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
 
 setup: system-deps venv db migrate load

@@ -81,7 +81,8 @@ def features(path: Path) -> list[dict]:
         label = f"{path.name} feature {index}"
         if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
             raise LoadError(f"{path}: {label} has no properties object")
-        feature["_label"] = f"{label} ({feature['properties'].get('slug') or ''})".rstrip(" ()")
+        slug = feature["properties"].get("slug")
+        feature["_label"] = f"{label} ({slug})" if slug else label
         feature["_geom"] = geometry(path, feature)
     return items
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from mapsite.zones import loader
@@ -12,10 +14,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Overwrite zones and policy records that editors changed.",
         )
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            default=loader.DATA_DIR,
+            help="Folder holding layers/, policy/ and source/ (default: geo_data/).",
+        )
 
-    def handle(self, *args, reset: bool = False, **options):
+    def handle(self, *args, reset: bool = False, data_dir: Path = loader.DATA_DIR, **options):
         try:
-            report = loader.load(reset=reset)
+            report = loader.load(reset=reset, data_dir=Path(data_dir))
         except loader.LoadError as exc:
             raise CommandError(f"nothing was loaded: {exc}") from None
         for line in report.lines():

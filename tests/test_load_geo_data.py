@@ -1,0 +1,101 @@
+"""manage.py load_geo_data: one transaction, idempotent, keeps editors' changes."""
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mapsite.zones import loader
+from mapsite.zones.models import DataVersion, Place, ReferenceFeature, Source, Zone
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("load_geo_data", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A copy of geo_data/ that a test may break."""
+    for part in ("layers", "policy", "source"):
+        shutil.copytree(ROOT / "geo_data" / part, tmp_path / part)
+    return tmp_path
+
+
+@pytest.mark.django_db
+def test_a_rerun_changes_nothing():
+    version = DataVersion.objects.get().version
+    assert run().strip() == "load_geo_data: nothing to change"
+    assert DataVersion.objects.get().version == version
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_zone_an_editor_changed_unless_reset():
+    Zone.objects.filter(slug="counter-fire-kharkiv").update(name="Edited by hand", edited=True)
+    output = run()
+    assert "kept editor's changes to zone counter-fire-kharkiv" in output
+    assert Zone.objects.get(slug="counter-fire-kharkiv").name == "Edited by hand"
+    run("--reset")
+    zone = Zone.objects.get(slug="counter-fire-kharkiv")
+    assert (zone.name, zone.edited) == ("Counter-fire area near Kharkiv", False)
+
+
+@pytest.mark.django_db
+def test_it_restores_a_deleted_zone_with_its_pieces():
+    area = Zone.objects.get(slug="counter-fire-kharkiv").area_km2
+    Zone.objects.filter(slug="counter-fire-kharkiv").delete()
+    assert "created 1 zones" in run()
+    zone = Zone.objects.get(slug="counter-fire-kharkiv")
+    assert zone.area_km2 == pytest.approx(area)
+    assert zone.pieces.count() > 0
+
+
+@pytest.mark.django_db
+def test_a_missing_file_names_the_file_and_loads_nothing(data_copy):
+    (data_copy / "layers" / "oblasts.geojson").unlink()
+    Source.objects.all().delete()
+    with pytest.raises(loader.LoadError, match=r"oblasts\.geojson: file is missing"):
+        loader.load(data_dir=data_copy)
+    assert not Source.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_feature_is_named_and_nothing_is_half_loaded(data_copy):
+    path = data_copy / "layers" / "oblasts.geojson"
+    doc = json.loads(path.read_text())
+    bow_tie = [[36, 50], [37, 51], [36, 51], [37, 50], [36, 50]]
+    doc["features"][2]["geometry"] = {"type": "MultiPolygon", "coordinates": [[bow_tie]]}
+    path.write_text(json.dumps(doc))
+    ReferenceFeature.objects.filter(layer="country").delete()
+    places = Place.objects.count()
+    Place.objects.all().delete()
+    with pytest.raises(
+        loader.LoadError,
+        match=r"oblasts\.geojson feature 2 \(ua-\w+\) has an invalid geometry: Self-intersection",
+    ):
+        loader.load(data_dir=data_copy)
+    assert not ReferenceFeature.objects.filter(layer="country").exists()
+    assert Place.objects.count() == 0 < places
+
+
+@pytest.mark.django_db
+def test_broken_json_gives_a_clear_command_error(data_copy):
+    (data_copy / "policy" / "policy.json").write_text("{not json")
+    with pytest.raises(CommandError, match=r"nothing was loaded: .*policy\.json: not valid JSON"):
+        call_command("load_geo_data", data_dir=str(data_copy))
+
+
+@pytest.mark.django_db
+def test_a_quote_that_is_not_in_the_report_is_refused(data_copy):
+    path = data_copy / "policy" / "policy.json"
+    doc = json.loads(path.read_text())
+    doc["sources"][0]["quote"] = "Words the report never printed."
+    path.write_text(json.dumps(doc))
+    with pytest.raises(loader.LoadError, match="politico-permission quotes words"):
+        loader.load(data_dir=data_copy)
