@@ -17,7 +17,7 @@ run: setup static
 	@echo "Create an admin account with: $(PY) manage.py createsuperuser"
 	@echo ""
 	$(VENV)/bin/gunicorn mapsite.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --error-logfile -
+		--no-control-socket --access-logfile - --error-logfile -
 
 test: setup browser-deps static
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
@@ -35,7 +35,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 		echo "error: could not create a virtualenv with $(PYTHON); install python3-venv"; exit 1; }
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt || { \
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt || { \
 		echo "error: pip could not install requirements.txt; is PyPI reachable?"; exit 1; }
 	@touch $@
 

@@ -70,6 +70,7 @@ CONF
       exit 1
     }
   fi
+  export PGOPTIONS="-c client_min_messages=warning"
   psql=("$PGBIN/psql" -h "$RUN" -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
   if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != 1 ]; then
     "${psql[@]}" -d postgres -c "CREATE DATABASE $DB"

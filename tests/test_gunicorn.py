@@ -35,6 +35,7 @@ def gunicorn_url():
             f"127.0.0.1:{port}",
             "--workers",
             "1",
+            "--no-control-socket",
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
