@@ -1,14 +1,25 @@
 """The policy as data: sources, assumptions, weapons, targets, policies and zones."""
 
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import Polygon
 from django.db.models import Q
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
 from mapsite.zones.querysets import ZoneQuerySet
 
-WORLD = Polygon.from_bbox((-180, -90, 180, 90))
-WORLD.srid = 4326
+
+def _extent(function: str) -> models.Func:
+    return models.Func(models.F("geom"), function=function, output_field=models.FloatField())
+
+
+# Every coordinate within lon ±180 / lat ±90: a plain expression, so the migration
+# state never changes under it (a GEOS polygon here picks up an SRID when used).
+WITHIN_WORLD = (
+    Q(GreaterThanOrEqual(_extent("ST_XMin"), -180))
+    & Q(LessThanOrEqual(_extent("ST_XMax"), 180))
+    & Q(GreaterThanOrEqual(_extent("ST_YMin"), -90))
+    & Q(LessThanOrEqual(_extent("ST_YMax"), 90))
+)
 
 
 class Source(models.Model):
@@ -27,6 +38,7 @@ class Source(models.Model):
     date = models.DateField(null=True, blank=True)
     url = models.URLField(blank=True)
     note = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["slug"]
@@ -56,6 +68,7 @@ class Assumption(models.Model):
     value = models.FloatField(null=True, blank=True)
     unit = models.CharField(max_length=20, blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="assumptions")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["slug"]
@@ -92,6 +105,7 @@ class WeaponSystem(models.Model):
     description = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="weapons")
     sort_order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_order", "slug"]
@@ -111,6 +125,7 @@ class TargetCategory(models.Model):
     description = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="targets")
     sort_order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_order", "slug"]
@@ -218,8 +233,24 @@ class Zone(models.Model):
     )
     area_km2 = models.FloatField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    based_on_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="For a draft: the published zone's version it was made from.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["area_km2"])
+    history = HistoricalRecords(
+        excluded_fields=["area_km2"],
+        m2m_fields=[
+            permitted_weapons,
+            prohibited_weapons,
+            permitted_targets,
+            prohibited_targets,
+            sources,
+            assumptions,
+        ],
+    )
 
     objects = ZoneQuerySet.as_manager()
 
@@ -228,7 +259,7 @@ class Zone(models.Model):
         indexes = [models.Index(fields=["policy", "published"])]
         constraints = [
             models.CheckConstraint(condition=Q(geom__isvalid=True), name="zone_geom_valid"),
-            models.CheckConstraint(condition=Q(geom__coveredby=WORLD), name="zone_geom_in_bounds"),
+            models.CheckConstraint(condition=WITHIN_WORLD, name="zone_geom_in_bounds"),
             models.CheckConstraint(
                 condition=Q(depth_km__isnull=True) | Q(depth_km__gt=0, depth_km__lte=2000),
                 name="zone_depth_in_range",
@@ -236,7 +267,13 @@ class Zone(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.draft_of_id or not self.published:
+            return f"{self.name} (draft)"
         return self.name
+
+    @property
+    def is_draft(self) -> bool:
+        return self.draft_of_id is not None or not self.published
 
 
 class ZonePiece(models.Model):

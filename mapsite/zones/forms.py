@@ -1,0 +1,218 @@
+"""Admin forms for zones: the map widget, named validation errors and the loaded version."""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import ValidationError
+from leaflet.admin import LeafletAdminWidget
+
+from mapsite.zones import editing, validation
+from mapsite.zones.models import ReferenceFeature, Zone
+
+
+def geometry_as_geojson(geom) -> str:
+    """GeoJSON text for a GEOS geometry, without going through GDAL."""
+    if not geom:
+        return ""
+    return json.dumps({"type": geom.geom_type, "coordinates": geom.coords})
+
+
+class ZoneMapWidget(LeafletAdminWidget):
+    """django-leaflet's admin map, reading and writing GeoJSON with GEOS only (no GDAL)."""
+
+    def serialize(self, value):
+        return geometry_as_geojson(value)
+
+    def deserialize(self, value):
+        try:
+            return validation.geometry_from_text(value)
+        except validation.GeometryError:
+            return None
+
+
+class ZoneGeometryField(forms.Field):
+    """GeoJSON from the map widget as a GEOS geometry; a crs, GDAL and odd types are refused."""
+
+    widget = ZoneMapWidget
+
+    def __init__(self, *, geom_type: str = "MULTIPOLYGON", **kwargs):
+        # GeoDjango's model field passes these; zones are always SRID 4326, never collections.
+        kwargs.pop("srid", None)
+        kwargs.pop("max_geom_collections", None)
+        super().__init__(**kwargs)
+        self.widget.attrs["geom_type"] = geom_type
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, GEOSGeometry):
+            return value
+        if len(value) > settings.ZONE_IMPORT_MAX_BYTES:
+            raise ValidationError(
+                f"The geometry is larger than {settings.ZONE_IMPORT_MAX_BYTES} bytes.",
+                code="too_large",
+            )
+        try:
+            return validation.geometry_from_text(value)
+        except validation.GeometryError as exc:
+            raise ValidationError(str(exc), code="invalid_geom") from None
+
+    def has_changed(self, initial, data):
+        try:
+            initial, data = self.to_python(initial), self.to_python(data)
+        except ValidationError:
+            return True
+        if initial is None or data is None:
+            return (initial is None) != (data is None)
+        return not initial.equals_exact(data, tolerance=1e-7)
+
+
+def _reference_choices(layer: str) -> list[tuple[str, str]]:
+    rows = ReferenceFeature.objects.filter(layer=layer).values_list("slug", "name")
+    return [("", "—")] + [(slug, f"{name} ({slug})") for slug, name in rows]
+
+
+class ZoneForm(forms.ModelForm):
+    """A zone as editors change it; `loaded_version` guards against overwriting others' work."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Zone
+        fields = [
+            "slug",
+            "name",
+            "policy",
+            "kind",
+            "status",
+            "description",
+            "derivation",
+            "country",
+            "measured_from",
+            "depth_km",
+            "geom",
+            "permitted_weapons",
+            "prohibited_weapons",
+            "permitted_targets",
+            "prohibited_targets",
+            "sources",
+            "assumptions",
+        ]
+        field_classes = {"geom": ZoneGeometryField}
+        help_texts = {
+            "derivation": (
+                "Derived zones are computed in PostGIS from the country, line and depth; "
+                "saving regenerates their shape and the policy's remainder zones. Choose "
+                "“Drawn” to shape a zone by hand on the map."
+            ),
+            "depth_km": "For a within-depth zone: how far into the country, in km.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "geom" in self.fields:
+            self.fields["geom"].required = False
+        if "country" in self.fields:
+            self.fields["country"].widget = forms.Select(choices=self._choices("country"))
+        if "measured_from" in self.fields:
+            self.fields["measured_from"].widget = forms.Select(
+                choices=self._choices("measured_from")
+            )
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = editing.current_version(self.instance.pk)
+        record = getattr(self.instance, "_history", None)
+        if record is not None and not self.is_bound:
+            # Reverting: show the links as they were in that version, not as they are now.
+            self.initial.update(editing.links_in_record(record))
+
+    def _choices(self, name: str) -> list[tuple[str, str]]:
+        layer = (
+            ReferenceFeature.Layer.COUNTRY if name == "country" else ReferenceFeature.Layer.BORDER
+        )
+        choices = _reference_choices(layer)
+        current = getattr(self.instance, name, "")
+        if current and current not in {slug for slug, _ in choices}:
+            choices.append((current, f"{current} (missing reference feature)"))
+        return choices
+
+    def clean(self):
+        data = super().clean()
+        self._check_version(data)
+        derivation = data.get("derivation")
+        if derivation == Zone.Derivation.DRAWN:
+            self._check_drawn(data)
+        elif derivation:
+            self._check_derived(data)
+        return data
+
+    def _check_version(self, data) -> None:
+        if self.instance.pk is None:
+            return
+        loaded = data.get("loaded_version")
+        current = editing.current_version(self.instance.pk)
+        if current is None:
+            raise ValidationError("This zone has been deleted; your edit was not saved.")
+        if loaded is None:
+            raise ValidationError(
+                "This form does not say which version of the zone it was loaded with; reload "
+                "the page — your edit was not saved.",
+                code="conflict",
+            )
+        if loaded != current:
+            raise ValidationError(editing.conflict_message(self.instance.pk), code="conflict")
+
+    def _check_drawn(self, data) -> None:
+        if "geom" in self._errors:
+            return
+        geom = data.get("geom")
+        problems = validation.zone_geometry_problems(geom)
+        for problem in problems:
+            self.add_error("geom", problem[0].upper() + problem[1:] + ".")
+        if not problems:
+            data["geom"] = validation.clean_zone_geometry(geom)
+
+    def _check_derived(self, data) -> None:
+        probe = Zone(
+            pk=self.instance.pk,
+            derivation=data["derivation"],
+            country=data.get("country") or "",
+            measured_from=data.get("measured_from") or "",
+            depth_km=data.get("depth_km"),
+            policy=data.get("policy"),
+            draft_of_id=self.instance.draft_of_id,
+        )
+        problems = editing.parameter_problems(probe)
+        for field, message in problems.items():
+            self.add_error(field if field in self.fields else None, message)
+        if problems or data.get("policy") is None:
+            return
+        # The map shows the shape these parameters give; save_zone computes it again
+        # inside its transaction.
+        try:
+            data["geom"] = editing.derive(probe)
+        except editing.EditRefused as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, str(exc))
+
+
+class ImportForm(forms.Form):
+    """A GeoJSON FeatureCollection of zones to import."""
+
+    file = forms.FileField(help_text="A GeoJSON FeatureCollection in WGS84 longitude/latitude.")
+    policy = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        help_text="The policy for features without a “policy” property.",
+    )
+    publish = forms.BooleanField(
+        required=False,
+        help_text="Publish at once. Otherwise every feature becomes a draft to review first.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from mapsite.zones.models import Policy
+
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = Policy.objects.all()
