@@ -1,15 +1,246 @@
 """The map page and the health check."""
 
+import datetime as dt
+import math
+import re
+
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mapsite.zones import snapshot
+from mapsite.zones.models import Assumption, Place, Source, Zone
+
+# Cities labelled on the map: the largest places, skipping city districts and
+# suburbs that lie within PLACE_SPACING_KM of a larger place already chosen.
+PLACE_CANDIDATES = 400
+PLACE_LIMIT = 120
+PLACE_SPACING_KM = 12.0
+
+STATUS_LABELS = dict(Zone.Status.choices)
+KIND_LABELS = dict(Zone.Kind.choices)
+
+# For each zone of a policy version, the status the version before gave at a point
+# inside it: where they differ, the area changed on the version's first day.
+CHANGES_SQL = """
+SELECT z.slug, z.name, z.status, before.status
+FROM zones_zone z
+CROSS JOIN LATERAL (
+  SELECT p.status
+  FROM zones_zonepiece piece JOIN zones_zone p ON p.id = piece.zone_id
+  WHERE p.policy_id = %(before)s AND p.published AND p.draft_of_id IS NULL
+    AND ST_Intersects(piece.geom, ST_PointOnSurface(z.geom))
+  ORDER BY CASE p.status WHEN 'prohibited' THEN 0 WHEN 'restricted' THEN 1 ELSE 2 END
+  LIMIT 1
+) before
+WHERE z.policy_id = %(policy)s AND z.published AND z.draft_of_id IS NULL
+  AND z.status <> before.status
+ORDER BY z.slug
+"""
+
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _simplify_for(lat: float, zoom: int) -> int:
+    """Metres per pixel at `lat` and `zoom`, times 1.5, to one significant figure.
+
+    The same sum as PM.simplifyFor in static/front/js/zones.js, so that the zones URL the
+    page preloads is the one its script asks for.
+    """
+    metres_per_pixel = 40075016.7 * math.cos(math.radians(lat)) / 2 ** (zoom + 8)
+    tolerance = metres_per_pixel * 1.5
+    magnitude = 10 ** math.floor(math.log10(tolerance))
+    return max(10, int(math.floor(tolerance / magnitude + 0.5) * magnitude))
+
+
+def _first_zones_url(request: HttpRequest, config: dict) -> str:
+    """The zones URL the script will ask for first, read from the permalink like zones.js."""
+    query = request.GET
+    date = query.get("date", "")
+    if not DATE.fullmatch(date):
+        date = config["defaultDate"]
+    try:
+        zoom = max(3, min(14, int(query.get("z", ""))))
+    except ValueError:
+        zoom = config["zoom"]
+    try:
+        lat, lon = (float(part) for part in query.get("c", "").split(","))
+        if not (abs(lat) <= 90 and abs(lon) <= 180):
+            raise ValueError
+    except ValueError:
+        lat = config["center"][0]
+    return f"/api/zones.geojson?date={date}&simplify={_simplify_for(lat, zoom)}"
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _shown_date(policy) -> str:
+    """The day the map shows for a policy version: its first day, or its last if open-ended."""
+    if policy.effective_from:
+        return policy.effective_from.isoformat()
+    if policy.effective_to:
+        return (policy.effective_to - dt.timedelta(days=1)).isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _policy_when(policy) -> str:
+    """When a policy version applied, in words: "Before 30 May 2024", "From 30 May 2024"."""
+    if policy.effective_from and policy.effective_to:
+        return f"{policy.effective_from:%-d %b %Y} to {policy.effective_to:%-d %b %Y}"
+    if policy.effective_from:
+        return f"From {policy.effective_from:%-d %b %Y}"
+    if policy.effective_to:
+        return f"Before {policy.effective_to:%-d %b %Y}"
+    return "Always"
+
+
+def _changes(snap, policies) -> list[dict]:
+    """Areas whose status changed when each policy version took effect (cached per data version)."""
+    key = ("front", "changes")
+    if key in snap.responses:
+        return snap.responses[key]
+    changes = []
+    with connection.cursor() as cursor:
+        for before, policy in zip(policies, policies[1:], strict=False):
+            cursor.execute(CHANGES_SQL, {"before": before.id, "policy": policy.id})
+            for slug, name, status, was in cursor.fetchall():
+                changes.append(
+                    {
+                        "policy": policy.slug,
+                        "date": _iso(policy.effective_from),
+                        "zone": slug,
+                        "name": name,
+                        "from_status": was,
+                        "to_status": status,
+                        "from_label": STATUS_LABELS.get(was, was),
+                        "to_label": STATUS_LABELS.get(status, status),
+                    }
+                )
+    snap.responses[key] = changes
+    return changes
+
+
+def _distance_km(a: dict, b: dict) -> float:
+    lat1, lat2 = math.radians(a["lat"]), math.radians(b["lat"])
+    dlat, dlon = lat2 - lat1, math.radians(b["lon"] - a["lon"])
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _labelled_places(snap) -> list[dict]:
+    key = ("front", "places")
+    if key in snap.responses:
+        return snap.responses[key]
+    chosen: list[dict] = []
+    for place in Place.objects.only("name", "country", "population", "point")[:PLACE_CANDIDATES]:
+        candidate = {
+            "name": place.name,
+            "country": place.country,
+            "population": place.population,
+            "lat": round(place.point.y, 4),
+            "lon": round(place.point.x, 4),
+        }
+        if all(_distance_km(candidate, other) > PLACE_SPACING_KM for other in chosen):
+            chosen.append(candidate)
+            if len(chosen) >= PLACE_LIMIT:
+                break
+    snap.responses[key] = chosen
+    return chosen
+
+
+def _zone_rows(snap) -> list[dict]:
+    """Every published zone, by policy version, for the text alternative to the map."""
+    order = {policy.slug: i for i, policy in enumerate(snap.policies)}
+    status_order = {"permitted": 0, "restricted": 1, "prohibited": 2}
+    zones = sorted(
+        snap.zones.values(),
+        key=lambda z: (order.get(z.policy_slug, 99), status_order.get(z.status, 9), z.slug),
+    )
+    return [
+        {
+            "slug": z.slug,
+            "name": z.name,
+            "kind": z.kind,
+            "kind_label": KIND_LABELS.get(z.kind, z.kind),
+            "status": z.status,
+            "status_label": STATUS_LABELS.get(z.status, z.status),
+            "policy": z.policy_slug,
+            "area_km2": z.area_km2,
+            "depth_km": z.depth_km,
+        }
+        for z in zones
+    ]
+
+
+def _depth_assumptions(snap, policy) -> list[dict]:
+    """The assumed depth of each area measured from a border, with why it was chosen."""
+    notes = []
+    for zone in snap.zones.values():
+        if not zone.depth_km or (policy and zone.policy_slug != policy.slug):
+            continue
+        matching = [a for a in zone.assumptions if a["value"] == zone.depth_km]
+        assumption = (matching or zone.assumptions or [None])[0]
+        notes.append({"zone": zone, "assumption": assumption})
+    return notes
+
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "front/index.html")
+    snap = snapshot.current()
+    today = dt.datetime.now(dt.UTC).date()
+    policies = snap.policies
+    current = snap.policy_on(today) or (policies[-1] if policies else None)
+    policy_options = [
+        {
+            "slug": p.slug,
+            "title": p.title,
+            "summary": p.summary,
+            "when": _policy_when(p),
+            "effective_from": _iso(p.effective_from),
+            "effective_to": _iso(p.effective_to),
+            "date": _shown_date(p),
+        }
+        for p in policies
+    ]
+    leaflet = settings.LEAFLET_CONFIG
+    config = {
+        "tileUrl": settings.TILE_URL,
+        "tileAttribution": settings.TILE_ATTRIBUTION,
+        "center": list(leaflet.get("DEFAULT_CENTER", (50.35, 36.6))),
+        "zoom": leaflet.get("DEFAULT_ZOOM", 8),
+        "policies": policy_options,
+        "defaultDate": _shown_date(current) if current else today.isoformat(),
+        "weapons": [
+            {"slug": w["slug"], "name": w["name"], "range_km": w["range_km"]}
+            for w in snap.weapons.values()
+        ],
+        "targets": [{"slug": t["slug"], "name": t["name"]} for t in snap.targets.values()],
+        "changes": _changes(snap, policies),
+        "places": _labelled_places(snap),
+    }
+    sources = list(Source.objects.order_by("pk"))
+    context = {
+        "config": config,
+        "policies": policy_options,
+        "current_policy": current,
+        "weapons": snap.weapons.values(),
+        "targets": snap.targets.values(),
+        "quotes": [s for s in sources if s.kind == Source.Kind.REPORT],
+        "notes": [s for s in sources if s.kind != Source.Kind.REPORT],
+        "zones": _zone_rows(snap),
+        "assumptions": Assumption.objects.order_by("pk"),
+        "depth_notes": _depth_assumptions(snap, current),
+    }
+    response = render(request, "front/index.html", context)
+    # The first view's zones start downloading with the page (zones.js asks for this URL).
+    response["Link"] = f"<{_first_zones_url(request, config)}>; rel=preload; as=fetch; crossorigin"
+    return response
 
 
 @never_cache

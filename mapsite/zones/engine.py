@@ -52,8 +52,17 @@ def _box_degrees(lat: float) -> float:
     return NEARBY_KM / 110.0 / cos * 1.2
 
 
-def _names(table: dict, slugs: list[str]) -> str:
+def _lower(name: str) -> str:
+    """A name mid-sentence: "Launchers firing on Kharkiv" -> "launchers firing on Kharkiv"."""
+    if len(name) > 1 and name[1].isupper():
+        return name  # an acronym such as "GMLRS" stays as it is
+    return name[:1].lower() + name[1:]
+
+
+def _names(table: dict, slugs: list[str], lower: bool = False) -> str:
     names = [table[s]["name"] for s in slugs if s in table]
+    if lower:
+        names = [_lower(name) for name in names]
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " or " + names[-1]
@@ -154,7 +163,7 @@ def _judge(zone, snap, weapon: str | None, target: str | None) -> tuple[str, lis
         reasons.append(f"{weapons[weapon]['name']} may not be used here.")
         sources += weapons[weapon]["sources"]
     if target in zone.prohibited_targets:
-        reasons.append(f"Striking {targets[target]['name'].lower()} is prohibited.")
+        reasons.append(f"Striking {_lower(targets[target]['name'])} is prohibited.")
         sources += targets[target]["sources"]
     if zone.status == "prohibited":
         reasons.append("US-provided weapons may not be used against targets here.")
@@ -165,7 +174,7 @@ def _judge(zone, snap, weapon: str | None, target: str | None) -> tuple[str, lis
         reasons.append("US-provided weapons may be used here.")
         if not target and zone.prohibited_targets:
             reasons.append(
-                f"Except against {_names(targets, zone.prohibited_targets).lower()}, "
+                f"Except against {_names(targets, zone.prohibited_targets, lower=True)}, "
                 "which may not be targeted."
             )
         return "permitted", reasons, sources
@@ -180,18 +189,18 @@ def _judge(zone, snap, weapon: str | None, target: str | None) -> tuple[str, lis
     if target and zone.permitted_targets and target not in zone.permitted_targets:
         reasons.append(
             f"{targets[target]['name']} is not a counter-fire target; the permission covers "
-            f"only {_names(targets, zone.permitted_targets).lower()}."
+            f"only {_names(targets, zone.permitted_targets, lower=True)}."
         )
         return "prohibited", reasons, sources
     if weapon and target:
         reasons.append(
-            f"Counter-fire against {targets[target]['name'].lower()} with "
+            f"Counter-fire against {_lower(targets[target]['name'])} with "
             f"{weapons[weapon]['name']} is permitted here."
         )
     else:
         reasons.append(
             "Permitted only as counter-fire against Russian forces attacking or preparing to "
-            f"attack Kharkiv: {_names(targets, zone.permitted_targets).lower()}"
+            f"attack Kharkiv: {_names(targets, zone.permitted_targets, lower=True)}"
             + (
                 f", with {_names(weapons, zone.permitted_weapons)}"
                 if zone.permitted_weapons
@@ -201,7 +210,7 @@ def _judge(zone, snap, weapon: str | None, target: str | None) -> tuple[str, lis
         )
         if zone.prohibited_weapons or zone.prohibited_targets:
             banned = [weapons[w]["name"] for w in zone.prohibited_weapons] + [
-                targets[t]["name"].lower() for t in zone.prohibited_targets
+                _lower(targets[t]["name"]) for t in zone.prohibited_targets
             ]
             reasons.append(f"Not permitted here: {', '.join(banned)}.")
     if zone.depth_km:

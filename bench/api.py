@@ -1,0 +1,327 @@
+"""API benchmark: verdict throughput against a trivial endpoint, and the GeoJSON export.
+
+Everything runs on loopback against gunicorn (2 sync workers) serving the
+benchmark's own database, mapsite_bench (see bench/synthetic.py), never the site's.
+"""
+
+import itertools
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench import synthetic
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+DURATION = os.environ.get("BENCH_SECONDS", "5")
+POINTS = {
+    "Ukraine (Kharkiv)": (49.99, 36.23),
+    "counter-fire (Belgorod)": (50.6, 36.58),
+    "deep in Russia (Voronezh)": (51.67, 39.2),
+    "outside (Minsk)": (53.9, 27.56),
+}
+# Every request a new point (Ukraine, Russia, Belarus, the sea): no response cache hits.
+RANDOM_POINTS_LUA = """
+local counter = 0
+init = function(args)
+  counter = tonumber(args[1])  -- a fresh start for every run: no point is asked twice
+end
+request = function()
+  counter = counter + 1
+  local lat = 44 + (counter * 0.61803398875 % 1) * 12
+  local lon = 26 + (counter * 0.41421356237 % 1) * 16
+  return wrk.format("GET", string.format("/api/verdict?lat=%.6f&lon=%.6f", lat, lon))
+end
+"""
+EXPORT_RUNS = 7
+RATIO_ROUNDS = 5
+RATIO_SECONDS = "2"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers: int = 2):
+    port = free_port()
+    env = {**os.environ, **synthetic.BENCH_ENV}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "mapsite.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://{HOST}:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/api/ping", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+_RUN_OFFSETS = itertools.count(1_000_000, 1_000_000)
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(url: str, connections: int, script: str | None = None, seconds: str = DURATION) -> dict:
+    """Requests/s, p50 and p99 latency (ms) from one short wrk run."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    extra = []
+    if script:
+        command += ["-s", script]
+        extra = ["--", str(next(_RUN_OFFSETS))]
+    result = subprocess.run(
+        [*command, url, *extra], capture_output=True, text=True, check=True, timeout=120
+    )
+    out = result.stdout
+    figures = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+    }
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    figures["non_2xx"] = int(bad.group(1)) if bad else 0
+    figures["socket_errors"] = errors.group(1) if errors else ""
+    return figures
+
+
+def warm(base: str, paths: list[str], rounds: int = 20) -> None:
+    for _ in range(rounds):  # enough to reach both workers
+        for path in paths:
+            urllib.request.urlopen(base + path, timeout=60).read()
+
+
+def random_points_script() -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(RANDOM_POINTS_LUA)
+    return lua.name
+
+
+def verdict_figures(base: str) -> dict:
+    paths = {name: f"/api/verdict?lat={lat}&lon={lon}" for name, (lat, lon) in POINTS.items()}
+    warm(base, ["/api/ping", *paths.values()])
+    script = random_points_script()
+    variants = {name: (base + path, None) for name, path in paths.items()}
+    variants["new point every request"] = (base + "/api/verdict", script)
+    try:
+        # Latency: one run per variant and concurrency.
+        runs: dict = {}
+        for connections in (1, 16):
+            runs[f"ping c{connections}"] = wrk(base + "/api/ping", connections)
+            for name, (url, lua) in variants.items():
+                runs[f"{name} c{connections}"] = wrk(url, connections, lua)
+        # Throughput ratio at 16 connections: short runs alternating with ping, so that
+        # load from anything else on the machine hits both sides alike; medians.
+        ratios, pairs = {}, {}
+        for name, (url, lua) in variants.items():
+            pings, verdicts = [], []
+            for _ in range(RATIO_ROUNDS):
+                pings.append(wrk(base + "/api/ping", 16, seconds=RATIO_SECONDS)["rps"])
+                verdicts.append(wrk(url, 16, lua, seconds=RATIO_SECONDS)["rps"])
+            pairs[name] = {
+                "ping_rps": round(statistics.median(pings)),
+                "verdict_rps": round(statistics.median(verdicts)),
+            }
+            # Each verdict run against the ping run just before it; the median pair.
+            paired = [v / p for v, p in zip(verdicts, pings, strict=True)]
+            ratios[name] = round(statistics.median(paired), 3)
+    finally:
+        os.unlink(script)
+    return {"runs": runs, "ratio_vs_ping_c16": ratios, "ratio_runs": pairs}
+
+
+def timed_get(url: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        size = len(response.read())
+    return time.perf_counter() - started, size
+
+
+def export_figures(base: str) -> dict:
+    day = synthetic.SYNTHETIC_DAY
+    url = f"{base}/api/zones.geojson?date={day}"
+    # Cold: each bbox is new to the worker's cache (and covers every zone), so the SQL runs.
+    cold = [
+        timed_get(f"{url}&bbox=-180,-90,180,{89.9 - i * 0.001:.3f}")[0] for i in range(EXPORT_RUNS)
+    ]
+    warm(base, [f"/api/zones.geojson?date={day}"], rounds=6)
+    warm_runs = [timed_get(url) for _ in range(EXPORT_RUNS)]
+    size = warm_runs[0][1]
+    with urllib.request.urlopen(url, timeout=60) as response:
+        features = len(json.loads(response.read())["features"])
+    serializer = _serializer()
+    ogr = _ogr2ogr()
+    cold_s, warm_s = statistics.median(cold), statistics.median(t for t, _ in warm_runs)
+    return {
+        "features": features,
+        "bytes": size,
+        "http_cold_s": round(cold_s, 4),
+        "http_cached_s": round(warm_s, 4),
+        "django_serializer_s": round(serializer["seconds"], 4),
+        "django_serializer_bytes": serializer["bytes"],
+        "django_serializer_m2m_s": round(serializer["m2m_seconds"], 4),
+        "ogr2ogr_s": round(ogr, 4),
+        "speedup_vs_serializer_cached": round(serializer["seconds"] / warm_s, 1),
+        "speedup_vs_serializer_cold": round(serializer["seconds"] / cold_s, 1),
+        "speedup_vs_serializer_m2m_cold": round(serializer["m2m_seconds"] / cold_s, 1),
+        "fraction_of_ogr2ogr_cached": round(warm_s / ogr, 3),
+        "fraction_of_ogr2ogr_cold": round(cold_s / ogr, 3),
+    }
+
+
+def _serializer() -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.synthetic", "serializer"],
+        cwd=ROOT,
+        env={**os.environ, **synthetic.BENCH_ENV},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _ogr2ogr() -> float:
+    policy = synthetic.psql(
+        synthetic.BENCH_DB,
+        f"SELECT id FROM zones_policy WHERE slug = '{synthetic.SYNTHETIC_POLICY}'",
+    )
+    source = (
+        f"PG:host={synthetic.SOCKET_DIR} port={synthetic.PORT} user=postgres "
+        f"dbname={synthetic.BENCH_DB}"
+    )
+    where = f"policy_id = {int(policy)} AND published AND draft_of_id IS NULL"
+    timings = []
+    for _ in range(EXPORT_RUNS):
+        started = time.perf_counter()
+        subprocess.run(
+            ["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", source, "zones_zone", "-where", where],
+            stdout=subprocess.DEVNULL,
+            check=True,
+            timeout=300,
+        )
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def main() -> dict:
+    started = time.perf_counter()
+    print("api bench: preparing mapsite_bench (migrate, load, 10,000 synthetic zones)...")
+    synthetic.prepare()
+    with gunicorn() as base:
+        print("api bench: verdict throughput and latency (wrk)...")
+        verdicts = verdict_figures(base)
+        print("api bench: GeoJSON export of 10,000 zones...")
+        export = export_figures(base)
+    return {
+        "verdict": verdicts,
+        "export": export,
+        "seconds": round(time.perf_counter() - started, 1),
+        "cores": os.cpu_count(),
+    }
+
+
+def render(figures: dict) -> str:
+    """The ## API section of bench/RESULTS.md."""
+    verdict, export = figures["verdict"], figures["export"]
+    lines = [
+        f"Measured by `python -m bench.run` (what `make bench` runs) on {figures['cores']} "
+        "cores, gunicorn with 2 sync workers on "
+        f"127.0.0.1, `wrk -t1 -d{DURATION}s --latency`, database `mapsite_bench`. "
+        f"Whole API bench: {figures['seconds']} s.",
+        "",
+        "### Verdicts: `/api/verdict` against `/api/ping` (same app, same server)",
+        "",
+        "| run | conns | requests/s | p50 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, run in verdict["runs"].items():
+        name, connections = key.rsplit(" c", 1)
+        lines.append(
+            f"| {name} | {connections} | {run['rps']:.0f} | {run['p50_ms']:.2f} | "
+            f"{run['p99_ms']:.2f} | {run['non_2xx']} |"
+        )
+    lines += [
+        "",
+        f"Throughput as a fraction of `/api/ping` at 16 connections (target ≥ 0.6): "
+        f"{RATIO_ROUNDS} runs of {RATIO_SECONDS} s each, each right after a ping run; the "
+        "median of the pairs' ratios (in brackets, the median requests/s of each side):",
+        "",
+    ]
+    for name, ratio in verdict["ratio_vs_ping_c16"].items():
+        pair = verdict["ratio_runs"][name]
+        lines.append(
+            f"- {name}: **{ratio}** ({pair['verdict_rps']} vs {pair['ping_rps']} requests/s)"
+        )
+    lines += [
+        "",
+        "Fixed points are answered from each worker's response cache after the first request "
+        "(checked against the data version every POLICY_CACHE_SECONDS); "
+        '"new point every request" never hits the cache and runs the PostGIS lookup each time.',
+        "",
+        f"### Export: {export['features']:,} synthetic zones, `/api/zones.geojson` "
+        f"({export['bytes'] / 1e6:.1f} MB)",
+        "",
+        "| method | seconds (median) |",
+        "|---|---:|",
+        f"| HTTP, response cached in the worker | {export['http_cached_s']} |",
+        f"| HTTP, cache miss (one SQL statement renders it) | {export['http_cold_s']} |",
+        f"| Django `geojson` serializer, concrete fields only, in-process "
+        f"({export['django_serializer_bytes'] / 1e6:.1f} MB) | {export['django_serializer_s']} |",
+        f"| Django `geojson` serializer, all fields incl. many-to-many, in-process "
+        f"| {export['django_serializer_m2m_s']} |",
+        f"| `ogr2ogr -f GeoJSON` from the PostGIS table | {export['ogr2ogr_s']} |",
+        "",
+        f"- vs Django serializer (target ≥ 10x): cached "
+        f"**{export['speedup_vs_serializer_cached']}x**, cache miss "
+        f"{export['speedup_vs_serializer_cold']}x "
+        f"({export['speedup_vs_serializer_m2m_cold']}x against the serializer with many-to-many)",
+        f"- vs ogr2ogr (target ≤ 0.5 of its time): cached "
+        f"**{export['fraction_of_ogr2ogr_cached']}**, cache miss "
+        f"{export['fraction_of_ogr2ogr_cold']}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))

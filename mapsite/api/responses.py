@@ -1,0 +1,204 @@
+"""How the API answers: JSON errors, CORS, method checks, and cached response bodies.
+
+Rendered bodies are kept per worker inside the policy snapshot (see
+mapsite/zones/snapshot.py), so they are dropped together with it as soon as the
+data version moves. A cache hit touches the database at most once every
+POLICY_CACHE_SECONDS, for that version check.
+"""
+
+import gzip
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import parse_etags
+
+from mapsite.api.params import BadParam
+from mapsite.zones.snapshot import Snapshot
+
+logger = logging.getLogger(__name__)
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+METHODS = "GET, HEAD, OPTIONS"
+MAX_AGE = 60
+GZIP_MIN_BYTES = 200  # below this GZipMiddleware leaves a body alone, and so do we
+CACHE_MAX_ENTRIES = 4096
+CACHE_MAX_BYTES = 128 * 1024 * 1024  # per worker; one body may take up to a third
+
+
+def dumps(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def error(status: int, message: str, field: str | None = None) -> HttpResponse:
+    """The one error shape: {"error": "...", "field": "..." or null}."""
+    response = HttpResponse(dumps({"error": message, "field": field}), content_type=JSON)
+    response.status_code = status
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET and HEAD only (OPTIONS answers CORS preflight), CORS open, errors as JSON."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = METHODS
+            response["Access-Control-Allow-Methods"] = METHODS
+            response["Access-Control-Allow-Headers"] = "If-None-Match"
+            response["Access-Control-Max-Age"] = "86400"
+        elif request.method not in ("GET", "HEAD"):
+            response = error(405, "method not allowed; this API answers GET and HEAD")
+            response["Allow"] = METHODS
+        else:
+            response = _answer(view, request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag, Content-Disposition"
+        return response
+
+    # Nothing here changes state, and a POST must meet the JSON 405, not the CSRF page.
+    wrapper.csrf_exempt = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _answer(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    try:
+        return view(request, *args, **kwargs)
+    except BadParam as exc:
+        return error(400, exc.message, exc.field)
+    except DatabaseError:
+        logger.exception("database error answering %s", request.path)
+        return error(503, "the database is not answering; try again shortly")
+    except Exception:
+        # Logged in full for us; the client gets JSON, never a traceback.
+        logger.exception("unexpected error answering %s", request.path)
+        return error(500, "internal error")
+
+
+@dataclass
+class Body:
+    """Rendered bytes with their strong ETag, plus a gzip copy made on first demand."""
+
+    content: bytes
+    etag: str
+    _gzipped: bytes | None = None
+
+    @classmethod
+    def of(cls, content: bytes) -> "Body":
+        digest = hashlib.blake2b(content, digest_size=12).hexdigest()
+        return cls(content, f'"{digest}"')
+
+    @classmethod
+    def of_json(cls, data) -> "Body":
+        return cls.of(dumps(data))
+
+    @property
+    def gzip_etag(self) -> str:
+        return self.etag[:-1] + '-gz"'
+
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.content, compresslevel=6, mtime=0)
+        return self._gzipped
+
+    @property
+    def size(self) -> int:
+        """Bytes to budget for: the body and room for its gzip copy (JSON packs to < 1/4)."""
+        return len(self.content) + max(len(self._gzipped or b""), len(self.content) // 4)
+
+
+class ResponseCache:
+    """A small LRU of rendered bodies, bounded by count and bytes."""
+
+    def __init__(self, max_entries: int = CACHE_MAX_ENTRIES, max_bytes: int = CACHE_MAX_BYTES):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.entries: dict[Hashable, tuple[Body, int]] = {}
+        self.bytes = 0
+
+    def get(self, key: Hashable) -> Body | None:
+        entry = self.entries.pop(key, None)
+        if entry is None:
+            return None
+        self.entries[key] = entry  # most recently used goes last
+        return entry[0]
+
+    def put(self, key: Hashable, body: Body) -> Body:
+        size = body.size
+        if size * 3 > self.max_bytes:
+            return body  # too big to keep; serve it once
+        self._drop(key)
+        self.entries[key] = (body, size)
+        self.bytes += size
+        while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
+            self._drop(next(iter(self.entries)))
+        return body
+
+    def _drop(self, key: Hashable) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.bytes -= entry[1]
+
+
+def cache_for(snap: Snapshot) -> ResponseCache:
+    """This worker's response cache for the snapshot's data version."""
+    cache = snap.responses.get("api")
+    if cache is None:
+        cache = snap.responses["api"] = ResponseCache()
+    return cache
+
+
+def cached(snap: Snapshot, key: Hashable, render: Callable[[], bytes | None]) -> Body | None:
+    """The body for `key` at the snapshot's version, rendering it on a miss (None: no body)."""
+    cache = cache_for(snap)
+    body = cache.get(key)
+    if body is None:
+        content = render()
+        if content is None:
+            return None
+        body = cache.put(key, Body.of(content))
+    return body
+
+
+def serve(
+    request: HttpRequest,
+    body: Body,
+    content_type: str,
+    max_age: int = MAX_AGE,
+    filename: str | None = None,
+) -> HttpResponse:
+    """200 with the body (gzip when accepted), or 304 when If-None-Match matches."""
+    compress = (
+        "gzip" in request.headers.get("Accept-Encoding", "") and len(body.content) >= GZIP_MIN_BYTES
+    )
+    etag = body.gzip_etag if compress else body.etag
+    if _matches(request.headers.get("If-None-Match"), etag):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body.gzipped() if compress else body.content, content_type)
+        if compress:
+            response["Content-Encoding"] = "gzip"
+        if filename:
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Vary"] = "Accept-Encoding"
+    return response
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 13.1.2)."""
+    if not header:
+        return False
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return True
+    return any(tag.removeprefix("W/") == etag for tag in tags)

@@ -1,0 +1,206 @@
+"""JSON Schemas (2020-12, as OpenAPI 3.1 uses) of the API's answers."""
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(kind: str, **extra) -> dict:
+    return {"type": [kind, "null"], **extra}
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def obj(required: list[str], **properties) -> dict:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}
+RING = {"type": "array", "items": POSITION, "minItems": 4}
+LINE = {"type": "array", "items": POSITION, "minItems": 2}
+
+
+def geometry(kind: str, coordinates: dict) -> dict:
+    return obj(["type", "coordinates"], type={"const": kind}, coordinates=coordinates)
+
+
+def feature(properties: dict, geometry_schema: dict) -> dict:
+    return obj(
+        ["type", "id", "geometry", "properties"],
+        type={"const": "Feature"},
+        id={"type": "string"},
+        geometry=geometry_schema,
+        properties=properties,
+    )
+
+
+def collection(feature_name: str, exactly: int | None = None) -> dict:
+    features = array(ref(feature_name))
+    if exactly is not None:
+        features.update(minItems=exactly, maxItems=exactly)
+    return {
+        **obj(["type", "features"], type={"const": "FeatureCollection"}, features=features),
+        "not": {"required": ["crs"]},
+    }
+
+
+NAMED = obj(["slug", "name"], slug={"type": "string"}, name={"type": "string"})
+SCHEMAS = {
+    "Error": obj(
+        ["error", "field"],
+        error={"type": "string", "description": "What is wrong, in a sentence."},
+        field=nullable("string", description="The parameter at fault, if any."),
+    ),
+    "Ping": obj(["pong"], pong={"const": True}),
+    "Source": obj(
+        ["publisher", "quote", "date", "url"],
+        publisher={"type": "string"},
+        speaker={"type": "string"},
+        quote={"type": "string"},
+        date=nullable("string", format="date"),
+        url=nullable("string"),
+        kind={"type": "string"},
+        note={"type": "string"},
+    ),
+    "Assumption": obj(
+        ["slug", "title", "statement", "value", "unit"],
+        slug={"type": "string"},
+        title={"type": "string"},
+        statement={"type": "string"},
+        value=nullable("number"),
+        unit={"type": "string"},
+        sources=array(ref("Source")),
+    ),
+    "PolicyRef": obj(
+        ["slug", "title", "effective_from"],
+        slug={"type": "string"},
+        title={"type": "string"},
+        effective_from=nullable("string", format="date"),
+        effective_to=nullable("string", format="date"),
+    ),
+    "ZoneSummary": obj(
+        ["slug", "name", "kind"],
+        slug={"type": "string"},
+        name={"type": "string"},
+        kind={"enum": ["ukraine", "counter-fire", "deep-strike"]},
+        status={"enum": ["permitted", "restricted", "prohibited"]},
+    ),
+    "Verdict": obj(
+        ["status", "zone", "policy", "reasons", "sources", "distance_to_border_km", "nearby"],
+        status={"enum": ["permitted", "prohibited", "not_covered"]},
+        zone={"oneOf": [ref("ZoneSummary"), {"type": "null"}]},
+        policy={"oneOf": [ref("PolicyRef"), {"type": "null"}]},
+        query={"type": "object"},
+        reasons=array({"type": "string"}),
+        sources=array(ref("Source")),
+        assumptions=array(ref("Assumption")),
+        distance_to_border_km=nullable("number", minimum=0),
+        nearby=array(
+            {
+                "allOf": [
+                    ref("ZoneSummary"),
+                    obj(["distance_km"], distance_km={"type": "number", "minimum": 0}),
+                ]
+            }
+        ),
+    ),
+    "Polygon": geometry("Polygon", array(RING)),
+    "MultiPolygon": geometry("MultiPolygon", array(array(RING))),
+    "LineString": geometry("LineString", LINE),
+    "MultiLineString": geometry("MultiLineString", array(LINE)),
+    "ZoneProperties": obj(
+        [
+            "slug",
+            "name",
+            "kind",
+            "status",
+            "policy",
+            "policy_title",
+            "valid_from",
+            "valid_to",
+            "description",
+            "permitted_weapons",
+            "prohibited_weapons",
+            "permitted_targets",
+            "prohibited_targets",
+            "sources",
+            "assumptions",
+            "area_km2",
+            "updated_at",
+        ],  # fmt: skip
+        slug={"type": "string"},
+        name={"type": "string"},
+        kind={"enum": ["ukraine", "counter-fire", "deep-strike"]},
+        status={"enum": ["permitted", "restricted", "prohibited"]},
+        policy={"type": "string"},
+        policy_title={"type": "string"},
+        valid_from=nullable("string", format="date"),
+        valid_to=nullable("string", format="date"),
+        description={"type": "string"},
+        permitted_weapons=array(NAMED),
+        prohibited_weapons=array(NAMED),
+        permitted_targets=array(NAMED),
+        prohibited_targets=array(NAMED),
+        sources=array(ref("Source")),
+        assumptions=array(ref("Assumption")),
+        area_km2=nullable("number"),
+        updated_at={"type": "string", "format": "date-time"},
+    ),
+    "ZoneFeature": feature(ref("ZoneProperties"), {"oneOf": [ref("Polygon"), ref("MultiPolygon")]}),
+    "ZoneCollection": collection("ZoneFeature"),
+    "LayerFeature": feature(
+        obj(
+            ["slug", "name", "layer"],
+            slug={"type": "string"},
+            name={"type": "string"},
+            layer={"enum": ["country", "oblast", "border"]},
+        ),
+        {"oneOf": [ref(k) for k in ("Polygon", "MultiPolygon", "LineString", "MultiLineString")]},
+    ),
+    "LayerCollection": collection("LayerFeature"),
+    "ReachFeature": feature(
+        obj(
+            ["weapon", "name", "range_km", "range_assumption", "from"],
+            weapon={"type": "string"},
+            name={"type": "string"},
+            range_km={"type": "number", "exclusiveMinimum": 0},
+            range_assumption=ref("Assumption"),
+            **{"from": {"enum": ["kharkiv-border-segment", "point"]}},
+            lat=nullable("number"),
+            lon=nullable("number"),
+            area_km2={"type": "number"},
+        ),
+        ref("MultiPolygon"),
+    ),
+    "ReachCollection": collection("ReachFeature", exactly=1),
+    "Policy": {
+        "allOf": [
+            ref("PolicyRef"),
+            obj(
+                ["summary", "in_force", "sources", "assumptions", "zones"],
+                summary={"type": "string"},
+                in_force={"type": "boolean", "description": "In force today (UTC)."},
+                sources=array(ref("Source")),
+                assumptions=array(ref("Assumption")),
+                zones=array(ref("ZoneSummary")),
+            ),
+        ]
+    },
+    "Policies": obj(["policies"], policies=array(ref("Policy"))),
+    "Places": obj(
+        ["results"],
+        results=array(
+            obj(
+                ["name", "country", "population", "lat", "lon"],
+                name={"type": "string"},
+                country={"type": "string", "minLength": 2, "maxLength": 2},
+                population={"type": "integer", "minimum": 0},
+                lat={"type": "number", "minimum": -90, "maximum": 90},
+                lon={"type": "number", "minimum": -180, "maximum": 180},
+            )
+        ),
+    ),
+    "OpenAPI": {"type": "object", "required": ["openapi", "paths"]},
+}

@@ -1,0 +1,213 @@
+"""The map page in chromium: it loads cleanly, draws the zones, survives without tiles."""
+
+import urllib.request
+
+import pytest
+
+from tests.map_fixtures import (  # noqa: F401
+    BELGOROD,
+    KHARKIV,
+    click_at,
+    console_log_fixture,
+    local_tiles_fixture,
+    open_map,
+    screenshot,
+    verdict,
+)
+
+pytestmark = pytest.mark.browser
+
+PANEL_FITS = (
+    "() => { const p = document.getElementById('panel'); return p.scrollWidth <= p.clientWidth; }"
+)
+
+
+def test_it_loads_without_console_errors_or_failed_requests(
+    browser_page, loaded_live_server, local_tiles
+):
+    page = browser_page
+    zone_requests = []
+    warnings = []
+    page.on("request", lambda r: "/api/zones.geojson" in r.url and zone_requests.append(r.url))
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    open_map(page, loaded_live_server.url)
+    page.wait_for_selector("#map[data-zones-date='2024-05-30']", state="attached")
+    page.wait_for_function("() => document.querySelectorAll('.oblast-label').length >= 10")
+    page.wait_for_timeout(300)
+    assert page.watch.console_errors == []
+    assert page.watch.failed_requests == []
+    assert page.watch.external_requests == []
+    assert warnings == []
+    # The zones were asked for once: the script took the response to the page's preload.
+    assert zone_requests == [
+        loaded_live_server.url + "/api/zones.geojson?date=2024-05-30&simplify=600"
+    ]
+    # Leaflet comes from our own static files, never a CDN.
+    assert page.evaluate("() => L.version").startswith("1.9")
+
+
+def test_it_draws_the_zones_styled_by_status(browser_page, loaded_live_server, local_tiles):
+    page = browser_page
+    open_map(page, loaded_live_server.url)
+    classes = page.eval_on_selector_all(
+        "path.zone", "paths => paths.map(p => p.getAttribute('class'))"
+    )
+    assert len(classes) == 3, classes
+    assert sorted(c.split()[1] for c in classes) == [
+        "zone--permitted",
+        "zone--prohibited",
+        "zone--restricted",
+    ]
+    # The prohibited area is hatched with a pattern defined in the zones' SVG.
+    fill = page.get_attribute("path.zone--prohibited", "fill")
+    assert fill == "url(#pm-hatch-prohibited)"
+    assert page.locator("#map svg pattern#pm-hatch-prohibited").count() == 1
+    # The area the permission changed is outlined, and the panel says what changed.
+    assert page.locator("path.zone-changed").count() == 1
+    note = page.inner_text("#change-note")
+    assert "changed from prohibited to permitted for counter-fire only on 30 May 2024" in note
+    # Borders, the emphasised Kharkiv segment, oblast names and cities.
+    page.wait_for_selector("path.kharkiv-segment", state="attached")
+    page.wait_for_function("() => document.querySelectorAll('.oblast-label').length >= 10")
+    labels = page.locator(".oblast-label").all_text_contents()
+    assert "Belgorod Oblast" in labels and "Kharkiv Oblast" in labels
+    assert "Kharkiv" in page.locator(".place-label").all_text_contents()
+    # The text alternative lists this policy's zones with status and area.
+    rows = page.locator("#zones-table tbody tr:not([hidden])")
+    assert rows.count() == 3
+    page.click("#zones-details summary")
+    assert "Counter-fire area near Kharkiv" in page.inner_text("#zones-table")
+    assert "24,449" in page.inner_text("#zones-table")
+    assert page.evaluate(PANEL_FITS), "the panel's content fits its width"
+    assert page.evaluate("() => performance.getEntriesByName('zones-drawn').length") == 1
+    screenshot(page, "map_desktop")
+
+
+def test_it_stays_usable_with_every_tile_request_blocked(
+    browser_page, loaded_live_server, console_log
+):
+    page = browser_page
+    open_map(page, loaded_live_server.url)
+    page.wait_for_selector("#tile-note", state="visible")
+    assert "Online map tiles unavailable" in page.inner_text("#tile-note")
+    page.wait_for_selector("#map[data-basemap='outline']", state="attached")
+    assert page.watch.external_requests, "the fixture blocked the online tiles"
+    assert all("openstreetmap" in url for url in page.watch.external_requests)
+    # The zones are still there and answer a click.
+    click_at(page, *BELGOROD)
+    assert verdict(page, weapon="") == "permitted"
+    # The only console errors are the blocked tiles, and nothing of ours failed.
+    assert page.watch.failed_requests == []
+    assert console_log and all(
+        text.startswith("Failed to load resource") and "openstreetmap" in url
+        for text, url in console_log
+    ), console_log
+    screenshot(page, "map_without_tiles")
+
+
+def test_it_fits_a_phone(browser, loaded_live_server, local_tiles):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        open_map(page, loaded_live_server.url)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        panel = page.locator("#panel").bounding_box()
+        assert panel["y"] < 667 and panel["width"] == 375
+        assert page.locator("#place-search").is_visible()
+        screenshot(page, "map_phone")
+        point = page.evaluate(
+            """([lat, lon]) => {
+                const m = window.policyMap, p = m.latLngToContainerPoint([lat, lon]);
+                const b = m.getContainer().getBoundingClientRect();
+                return {x: b.left + p.x, y: b.top + p.y};
+            }""",
+            list(BELGOROD),
+        )
+        page.touchscreen.tap(point["x"], point["y"])
+        assert verdict(page) == "permitted"
+        badge = page.locator("#verdict-body .status-badge")
+        page.wait_for_function(
+            """() => {
+                const b = document.querySelector('#verdict-body .status-badge');
+                const box = b.getBoundingClientRect();
+                return box.top >= 0 && box.bottom <= window.innerHeight;
+            }"""
+        )
+        assert badge.inner_text().strip().endswith("Permitted")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        screenshot(page, "map_phone_verdict")
+        page.click("#sheet-toggle")
+        assert page.get_attribute("#sheet-toggle", "aria-expanded") == "true"
+        page.click("#zones-details summary")
+        page.click("#sources-details summary")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        assert page.evaluate(PANEL_FITS)
+        screenshot(page, "map_phone_sheet_expanded")
+    finally:
+        context.close()
+
+
+def test_it_draws_weapon_reach_from_the_border_and_from_a_launch_point(
+    browser_page, loaded_live_server, local_tiles
+):
+    page = browser_page
+    open_map(page, loaded_live_server.url)
+    # The layer control switches on the reach from the Kharkiv border segment.
+    page.hover(".leaflet-control-layers")
+    page.get_by_label("ATACMS reach from the Kharkiv border (300 km)").check()
+    page.wait_for_selector("path.reach--atacms", state="attached")
+    assert "ATACMS: 300 km from the Kharkiv border" in page.inner_text(".reach-label")
+    page.get_by_label("ATACMS reach from the Kharkiv border (300 km)").uncheck()
+    # A launch point dropped in Ukraine gets a ring per weapon.
+    page.click("#drop-launch")
+    assert page.get_attribute("#drop-launch", "aria-pressed") == "true"
+    click_at(page, *KHARKIV)
+    page.wait_for_selector("path.reach--gmlrs", state="attached")
+    page.wait_for_selector("path.reach--atacms", state="attached")
+    assert "Launch point" in page.inner_text("#launch-body")
+    assert "from launch point" in " ".join(page.locator(".reach-label").all_inner_texts())
+    assert page.get_attribute("#drop-launch", "aria-pressed") == "false"
+    page.wait_for_function("() => location.search.includes('launch=49.9')")
+    # With a point chosen, the panel says which weapons reach it from the launch point.
+    click_at(page, *BELGOROD)
+    verdict(page)
+    text = page.inner_text("#launch-body")
+    assert "km away: within reach of" in text
+    screenshot(page, "map_launch_point")
+    # A launch point in Russia is refused.
+    page.click("#clear-launch")
+    page.click("#drop-launch")
+    click_at(page, 51.2, 37.8)
+    page.wait_for_selector("#launch-body .verdict-error")
+    assert "must be in Ukraine" in page.inner_text("#launch-body")
+    assert page.watch.console_errors == []
+    assert page.watch.failed_requests == []
+
+
+def test_it_links_a_geojson_download_of_the_zones_on_screen(
+    browser_page, loaded_live_server, local_tiles
+):
+    page = browser_page
+    open_map(page, loaded_live_server.url, "?date=2024-05-01")
+    href = page.get_attribute("#download-link", "href")
+    assert href.startswith("/api/zones.geojson?date=2024-05-01&bbox=")
+    assert href.endswith("&download=1")
+    with urllib.request.urlopen(loaded_live_server.url + href) as response:
+        assert "attachment" in response.headers["Content-Disposition"]
+        assert response.headers["Content-Type"].startswith("application/geo+json")
+
+
+def test_the_panel_switches_the_weapon_reach_on_and_off(
+    browser_page, loaded_live_server, local_tiles
+):
+    page = browser_page
+    open_map(page, loaded_live_server.url)
+    page.check("#reach-switch input[value=gmlrs]")
+    page.wait_for_selector("path.reach--gmlrs", state="attached")
+    page.hover(".leaflet-control-layers")
+    assert page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").is_checked()
+    page.uncheck("#reach-switch input[value=gmlrs]")
+    page.wait_for_selector("path.reach--gmlrs", state="detached")
+    assert page.watch.console_errors == []

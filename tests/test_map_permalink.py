@@ -1,0 +1,83 @@
+"""The address bar holds the view: opening it again restores the map and the verdict."""
+
+import pytest
+
+from tests.map_fixtures import (  # noqa: F401
+    click_at,
+    local_tiles_fixture,
+    map_view,
+    open_map,
+    screenshot,
+    verdict,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_permalink_round_trips(browser, browser_page, loaded_live_server, local_tiles):
+    page = browser_page
+    open_map(page, loaded_live_server.url)
+    page.evaluate("() => window.policyMap.setView([50.45, 36.9], 9, {animate: false})")
+    page.check("input[name=date][data-policy=within-ukraine-only]")
+    page.select_option("#weapon-select", "gmlrs")
+    page.select_option("#target-select", "launchers")
+    click_at(page, 50.52, 36.75)
+    assert verdict(page, weapon="gmlrs", target="launchers", date="2024-05-29") == "prohibited"
+    page.wait_for_function("() => location.search.includes('at=')")
+    url = page.url
+    assert "date=2024-05-29" in url and "weapon=gmlrs" in url and "target=launchers" in url
+    before = {
+        "view": map_view(page),
+        "verdict": page.inner_text("#verdict-body"),
+    }
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    other = context.new_page()
+    try:
+        other.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(loaded_live_server.url)
+                or route.request.url.startswith("data:")
+                else route.abort()
+            ),
+        )
+        other.goto(url)
+        other.wait_for_selector("#map[data-zones]", state="attached")
+        assert verdict(other, weapon="gmlrs", target="launchers", date="2024-05-29") == "prohibited"
+        assert map_view(other) == before["view"]
+        assert other.input_value("#weapon-select") == "gmlrs"
+        assert other.input_value("#target-select") == "launchers"
+        assert other.is_checked("input[name=date][data-policy=within-ukraine-only]")
+        assert other.inner_text("#verdict-body") == before["verdict"]
+        assert other.locator("path.selected-point").count() == 1
+        screenshot(other, "map_permalink_restored")
+    finally:
+        context.close()
+
+
+def test_the_address_bar_follows_the_map(browser_page, loaded_live_server, local_tiles):
+    page = browser_page
+    open_map(page, loaded_live_server.url)
+    history = page.evaluate("() => history.length")
+    page.evaluate("() => window.policyMap.setView([50.1, 37.2], 10, {animate: false})")
+    page.wait_for_function("() => location.search.includes('z=10')")
+    assert "c=50.1,37.2" in page.url
+    page.select_option("#weapon-select", "atacms")
+    page.wait_for_function("() => location.search.includes('weapon=atacms')")
+    # replaceState: the back button is not filled with map moves.
+    assert page.evaluate("() => history.length") == history
+
+
+def test_a_malformed_permalink_falls_back_to_the_defaults(
+    browser_page, loaded_live_server, local_tiles
+):
+    page = browser_page
+    open_map(page, loaded_live_server.url, "?c=abc&z=99&date=yesterday&weapon=<b>&at=95,200")
+    view = map_view(page)
+    assert view["zoom"] == 14
+    assert (view["lat"], view["lon"]) == (50.35, 36.6)
+    assert page.input_value("#weapon-select") == ""
+    assert page.get_attribute("#map", "data-zones-date") == "2024-05-30"
+    assert page.watch.console_errors == []
