@@ -81,7 +81,7 @@
     var weapon = PM.config.weapons.filter(function (w) { return w.slug === q.weapon; })[0];
     var target = PM.config.targets.filter(function (t) { return t.slug === q.target; })[0];
     fact(facts, "Asked for", (weapon ? weapon.name : "any US weapon") + ", " +
-      (target ? target.name.toLowerCase() : "any target") + ", on " + PM.formatDate(q.date || query.date));
+      (target ? target.name.charAt(0).toLowerCase() + target.name.slice(1) : "any target") + ", on " + PM.formatDate(q.date || query.date));
     if (data.distance_to_border_km !== null && data.distance_to_border_km !== undefined) {
       fact(facts, "To the border", PM.formatNumber(data.distance_to_border_km, 1) + " km from the Ukraine\u2013Russia border");
     }
