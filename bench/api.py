@@ -14,13 +14,9 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
-from bench import synthetic
+from bench import servers, synthetic
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 DURATION = os.environ.get("BENCH_SECONDS", "5")
 POINTS = {
     "Ukraine (Kharkiv)": (49.99, 36.23),
@@ -44,51 +40,6 @@ end
 EXPORT_RUNS = 7
 RATIO_ROUNDS = 5
 RATIO_SECONDS = "2"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(workers: int = 2):
-    port = free_port()
-    env = {**os.environ, **synthetic.BENCH_ENV}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "mapsite.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://{HOST}:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/api/ping", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
@@ -211,7 +162,7 @@ def export_figures(base: str) -> dict:
 def _serializer() -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "bench.synthetic", "serializer"],
-        cwd=ROOT,
+        cwd=servers.ROOT,
         env={**os.environ, **synthetic.BENCH_ENV},
         capture_output=True,
         text=True,
@@ -248,7 +199,7 @@ def main() -> dict:
     started = time.perf_counter()
     print("api bench: preparing mapsite_bench (migrate, load, 10,000 synthetic zones)...")
     synthetic.prepare()
-    with gunicorn() as base:
+    with servers.serve(workers=2, env=synthetic.BENCH_ENV, log_level="warning") as base:
         print("api bench: verdict throughput and latency (wrk)...")
         verdicts = verdict_figures(base)
         print("api bench: GeoJSON export of 10,000 zones...")

@@ -12,82 +12,23 @@ Run: `.venv/bin/python -m bench.map_page` (uses the site's database, as `make ru
 """
 
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+from bench import servers
+
 RUNS = int(os.environ.get("BENCH_MAP_RUNS", "5"))
 WARM_RUNS = 2
 BUDGET_BYTES = 400 * 1024
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
+    *servers.CHROMIUM_ARGS,
     # Nothing but loopback resolves: online tiles fail at once, as offline.
-    f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}",
+    f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {servers.HOST}",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
 PAGES = {"map": "/", "bare": "/static/bench/bare.html"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(workers: int = 2):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mapsite.settings"}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "mapsite.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://{HOST}:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def warm_server(base: str, paths: list[str], rounds: int = 8) -> None:
@@ -132,7 +73,7 @@ def first_view(browser, url: str) -> dict:
         local = {
             rid: size
             for rid, size in transferred.items()
-            if urls.get(rid, "").startswith("http://" + HOST)
+            if urls.get(rid, "").startswith("http://" + servers.HOST)
         }
         by_url = sorted(
             ((urls[rid], size) for rid, size in local.items()), key=lambda item: -item[1]
@@ -153,7 +94,7 @@ def measure(base: str, runs: int = RUNS) -> dict:
 
     samples: dict[str, list[dict]] = {name: [] for name in PAGES}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=servers.CHROMIUM, args=CHROMIUM_ARGS)
         try:
             # Warm the server (each worker's response cache), not the browser.
             for _ in range(WARM_RUNS):
@@ -185,7 +126,7 @@ def main() -> dict:
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
     print(f"map page bench: gunicorn + chromium, {RUNS} cold runs of each page...")
-    with gunicorn() as base:
+    with servers.serve(workers=2, collectstatic=True, log_level="warning") as base:
         pages = measure(base)
     figures = {
         "runs": RUNS,

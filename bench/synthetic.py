@@ -165,14 +165,7 @@ def serializer() -> None:
         timings.append(time.perf_counter() - started)
         size = len(text)
     # Everything, many-to-many links too (prefetched), as the serializer does by default.
-    related = queryset.prefetch_related(
-        "permitted_weapons",
-        "prohibited_weapons",
-        "permitted_targets",
-        "prohibited_targets",
-        "sources",
-        "assumptions",
-    )
+    related = queryset.prefetch_related(*Zone.LINK_FIELDS)
     started = time.perf_counter()
     serializers.serialize("geojson", related, geometry_field="geom")
     m2m_seconds = time.perf_counter() - started

@@ -58,7 +58,7 @@ def form_data(obj: Zone, **changes) -> dict:
         value = form[name].value()
         if name == "geom":
             value = geometry_as_geojson(value) if value else ""
-        elif name in editing.ZONE_M2M:
+        elif name in Zone.LINK_FIELDS:
             value = [str(pk) for pk in value or []]
         elif value is None:
             value = ""

@@ -1,19 +1,11 @@
 """Helpers shared by the tests/test_api_*.py modules (no fixtures of their own)."""
 
-import contextlib
 import itertools
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
-ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 KYIV = (50.45, 30.52)
@@ -56,12 +48,6 @@ def polygons(geometry: dict) -> list:
     return []
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def fetch(url: str, **headers) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers)
     try:
@@ -69,40 +55,3 @@ def fetch(url: str, **headers) -> tuple[int, dict, bytes]:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read()
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict, workers: int = 2, access_log: Path | None = None):
-    """The app in gunicorn on a free loopback port; yields its base URL."""
-    port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "mapsite.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(workers),
-    ]
-    if access_log:
-        command += ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s"]
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "mapsite.settings", **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://{HOST}:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(url + "/api/ping", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError("gunicorn exited on start-up") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=15)

@@ -7,10 +7,11 @@ import time
 import pytest
 from django.db import connection
 
+from bench.servers import serve
 from mapsite.api.responses import Body, ResponseCache
 from mapsite.zones import loader, snapshot
 from mapsite.zones.models import Zone
-from tests.api_support import BELGOROD, fetch, get, gunicorn, verdict_url
+from tests.api_support import BELGOROD, fetch, get, verdict_url
 
 CACHED_URLS = [
     "/api/zones.geojson",
@@ -161,7 +162,7 @@ def test_a_published_edit_reaches_every_gunicorn_worker_within_seconds(
     log.touch()
     env = {"MAPSITE_DB_NAME": committed_data, "POLICY_CACHE_SECONDS": "2"}
     old, new = "Counter-fire area near Kharkiv", "Counter-fire area (edited)"
-    with gunicorn(env, workers=2, access_log=log) as base:
+    with serve(workers=2, env=env, access_log=log) as base:
         seen, lines = {}, len(log.read_text().splitlines())
         for _ in range(300):  # warm both workers' caches
             pid, name, lines = _answers(url, base, log, lines)

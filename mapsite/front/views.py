@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from mapsite.zones import snapshot
 from mapsite.zones.models import Assumption, Place, Source, Zone
+from mapsite.zones.querysets import status_changes
 
 # Cities labelled on the map: the largest places, skipping city districts and
 # suburbs that lie within PLACE_SPACING_KM of a larger place already chosen.
@@ -22,25 +23,6 @@ PLACE_SPACING_KM = 12.0
 
 STATUS_LABELS = dict(Zone.Status.choices)
 KIND_LABELS = dict(Zone.Kind.choices)
-
-# For each zone of a policy version, the status the version before gave at a point
-# inside it: where they differ, the area changed on the version's first day.
-CHANGES_SQL = """
-SELECT z.slug, z.name, z.status, before.status
-FROM zones_zone z
-CROSS JOIN LATERAL (
-  SELECT p.status
-  FROM zones_zonepiece piece JOIN zones_zone p ON p.id = piece.zone_id
-  WHERE p.policy_id = %(before)s AND p.published AND p.draft_of_id IS NULL
-    AND ST_Intersects(piece.geom, ST_PointOnSurface(z.geom))
-  ORDER BY CASE p.status WHEN 'prohibited' THEN 0 WHEN 'restricted' THEN 1 ELSE 2 END
-  LIMIT 1
-) before
-WHERE z.policy_id = %(policy)s AND z.published AND z.draft_of_id IS NULL
-  AND z.status <> before.status
-ORDER BY z.slug
-"""
-
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -106,22 +88,20 @@ def _changes(snap, policies) -> list[dict]:
     if key in snap.responses:
         return snap.responses[key]
     changes = []
-    with connection.cursor() as cursor:
-        for before, policy in zip(policies, policies[1:], strict=False):
-            cursor.execute(CHANGES_SQL, {"before": before.id, "policy": policy.id})
-            for slug, name, status, was in cursor.fetchall():
-                changes.append(
-                    {
-                        "policy": policy.slug,
-                        "date": _iso(policy.effective_from),
-                        "zone": slug,
-                        "name": name,
-                        "from_status": was,
-                        "to_status": status,
-                        "from_label": STATUS_LABELS.get(was, was),
-                        "to_label": STATUS_LABELS.get(status, status),
-                    }
-                )
+    for before, policy in zip(policies, policies[1:], strict=False):
+        for slug, name, status, was in status_changes(before.id, policy.id):
+            changes.append(
+                {
+                    "policy": policy.slug,
+                    "date": _iso(policy.effective_from),
+                    "zone": slug,
+                    "name": name,
+                    "from_status": was,
+                    "to_status": status,
+                    "from_label": STATUS_LABELS.get(was, was),
+                    "to_label": STATUS_LABELS.get(status, status),
+                }
+            )
     snap.responses[key] = changes
     return changes
 

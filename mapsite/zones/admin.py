@@ -83,7 +83,7 @@ class ZoneAdmin(LeafletGeoAdminMixin, HistoryAdmin):
     list_filter = ("policy", "kind", "status", "published", DraftFilter, "derivation")
     search_fields = ("slug", "name", "description")
     list_select_related = ("policy",)
-    filter_horizontal = editing.ZONE_M2M
+    filter_horizontal = Zone.LINK_FIELDS
     readonly_fields = ("state", "area_km2", "version", "edited", "updated_at")
     actions = ["publish_drafts"]
 
@@ -192,7 +192,7 @@ class ZoneAdmin(LeafletGeoAdminMixin, HistoryAdmin):
         if not form.is_valid():
             return None
         changed = form.save(commit=False)
-        links = {name: form.cleaned_data[name] for name in editing.ZONE_M2M}
+        links = {name: form.cleaned_data[name] for name in Zone.LINK_FIELDS}
         try:
             draft = editing.save_as_draft(
                 changed, request.user, links, form.cleaned_data.get("loaded_version")
@@ -215,7 +215,7 @@ class ZoneAdmin(LeafletGeoAdminMixin, HistoryAdmin):
         editing.save_zone(
             obj,
             request.user,
-            links={name: form.cleaned_data[name] for name in editing.ZONE_M2M},
+            links={name: form.cleaned_data[name] for name in Zone.LINK_FIELDS},
             expected_version=form.cleaned_data.get("loaded_version") if change else None,
         )
 

@@ -21,7 +21,7 @@ EDITOR_ACTIONS = ("add", "change", "view")
 # Editors may delete zones, but the admin lets them delete drafts only.
 EDITOR_EXTRA = ("delete_zone",)
 
-# What a draft carries and publishing copies onto the published zone.
+# What a draft carries and publishing copies onto the published zone (with Zone.LINK_FIELDS).
 ZONE_FIELDS = (
     "name",
     "kind",
@@ -33,14 +33,6 @@ ZONE_FIELDS = (
     "country",
     "measured_from",
     "depth_km",
-)
-ZONE_M2M = (
-    "permitted_weapons",
-    "prohibited_weapons",
-    "permitted_targets",
-    "prohibited_targets",
-    "sources",
-    "assumptions",
 )
 MAX_DEPTH_KM = 2000
 
@@ -259,13 +251,13 @@ def set_links(zone, links: dict) -> None:
 
 
 def links_of(zone) -> dict:
-    return {name: list(getattr(zone, name).all()) for name in ZONE_M2M}
+    return {name: list(getattr(zone, name).all()) for name in Zone.LINK_FIELDS}
 
 
 def links_in_record(record) -> dict:
     """The primary keys a zone linked to in a historical record, by link name."""
     links = {}
-    for name in ZONE_M2M:
+    for name in Zone.LINK_FIELDS:
         target = Zone._meta.get_field(name).m2m_reverse_field_name()
         links[name] = [getattr(row, f"{target}_id") for row in getattr(record, name).all()]
     return links

@@ -93,12 +93,7 @@ class ZoneForm(forms.ModelForm):
             "measured_from",
             "depth_km",
             "geom",
-            "permitted_weapons",
-            "prohibited_weapons",
-            "permitted_targets",
-            "prohibited_targets",
-            "sources",
-            "assumptions",
+            *Zone.LINK_FIELDS,
         ]
         field_classes = {"geom": ZoneGeometryField}
         help_texts = {

@@ -19,24 +19,10 @@ from django.conf import settings
 from django.db import transaction
 
 from mapsite.zones import editing, validation
-from mapsite.zones.models import (
-    Assumption,
-    Policy,
-    Source,
-    TargetCategory,
-    WeaponSystem,
-    Zone,
-)
+from mapsite.zones.models import Policy, Zone
 
 REQUIRED = ("slug", "name", "kind", "status")
-LINK_MODELS = {
-    "permitted_weapons": WeaponSystem,
-    "prohibited_weapons": WeaponSystem,
-    "permitted_targets": TargetCategory,
-    "prohibited_targets": TargetCategory,
-    "sources": Source,
-    "assumptions": Assumption,
-}
+LINK_MODELS = {name: Zone._meta.get_field(name).related_model for name in Zone.LINK_FIELDS}
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 

@@ -239,6 +239,14 @@ def _pick(table: dict, slugs: list, where: str) -> list:
     return [table[s] for s in slugs]
 
 
+def _upsert_cited(model, report: LoadReport, item: dict, values: dict, reset: bool, sources):
+    """`_upsert` by the item's slug, then set the sources it cites if the row was written."""
+    obj, fresh = _upsert(model, report, {"slug": item["slug"]}, values, reset)
+    if fresh:
+        _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
+    return obj, fresh
+
+
 def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed: bool) -> None:
     sources = {}
     for item in data["sources"]:
@@ -248,10 +256,9 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
     assumptions = {}
     for item in data["assumptions"]:
         values = {k: item[k] for k in ("title", "statement", "value", "unit")}
-        obj, fresh = _upsert(Assumption, report, {"slug": item["slug"]}, values, reset)
-        if fresh:
-            _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
-        assumptions[item["slug"]] = obj
+        assumptions[item["slug"]], _ = _upsert_cited(
+            Assumption, report, item, values, reset, sources
+        )
     weapons = {}
     for item in data["weapons"]:
         values = {
@@ -259,29 +266,29 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
         }
         values["description"] = item["description"]
         values["range_assumption"] = _pick(assumptions, [item["range_assumption"]], item["slug"])[0]
-        obj, fresh = _upsert(WeaponSystem, report, {"slug": item["slug"]}, values, reset)
-        if fresh:
-            _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
-        weapons[item["slug"]] = obj
+        weapons[item["slug"]], _ = _upsert_cited(WeaponSystem, report, item, values, reset, sources)
     targets = {}
     for item in data["targets"]:
         values = {k: item[k] for k in ("name", "is_counter_fire", "description", "sort_order")}
-        obj, fresh = _upsert(TargetCategory, report, {"slug": item["slug"]}, values, reset)
-        if fresh:
-            _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
-        targets[item["slug"]] = obj
+        targets[item["slug"]], _ = _upsert_cited(
+            TargetCategory, report, item, values, reset, sources
+        )
     policies = {}
     for item in data["policies"]:
         values = {k: item[k] for k in ("title", "summary")}
         for key in ("effective_from", "effective_to"):
             values[key] = _date(item.get(key), item["slug"])
-        obj, fresh = _upsert(Policy, report, {"slug": item["slug"]}, values, reset)
+        obj, fresh = _upsert_cited(Policy, report, item, values, reset, sources)
         if fresh:
-            _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
             _set_m2m(obj, "assumptions", _pick(assumptions, item["assumptions"], item["slug"]))
         policies[item["slug"]] = obj
-    tables = {"weapons": weapons, "targets": targets, "sources": sources}
-    tables["assumptions"] = assumptions
+    # A zone link's slugs name rows of the model that link points to.
+    tables = {
+        WeaponSystem: weapons,
+        TargetCategory: targets,
+        Source: sources,
+        Assumption: assumptions,
+    }
     ordered = sorted(data["zones"], key=lambda z: DERIVATION_ORDER.get(z["derivation"], 9))
     touched_policies = set()
     for item in ordered:
@@ -289,14 +296,6 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
 
 
 ZONE_FIELDS = ("name", "kind", "status", "description", "derivation", "country", "measured_from")
-ZONE_LINKS = {
-    "permitted_weapons": "weapons",
-    "prohibited_weapons": "weapons",
-    "permitted_targets": "targets",
-    "prohibited_targets": "targets",
-    "sources": "sources",
-    "assumptions": "assumptions",
-}
 
 
 def _load_zone(item, policies, tables, report, reset, references_changed, touched) -> None:
@@ -343,6 +342,7 @@ def _load_zone(item, policies, tables, report, reset, references_changed, touche
         zone.save()
         Zone.objects.filter(pk=zone.pk).rebuild_pieces()
         touched.add(policy.pk)
-    for name, table in ZONE_LINKS.items():
-        if _set_m2m(zone, name, _pick(tables[table], item.get(name, []), slug)):
+    for name in Zone.LINK_FIELDS:
+        table = tables[Zone._meta.get_field(name).related_model]
+        if _set_m2m(zone, name, _pick(table, item.get(name, []), slug)):
             touched.add(policy.pk)

@@ -224,6 +224,15 @@ class Zone(models.Model):
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="zones")
     assumptions = models.ManyToManyField(Assumption, blank=True, related_name="zones")
+    # All of the zone's many-to-many links: what a draft copies, history records, editors set.
+    LINK_FIELDS = (
+        "permitted_weapons",
+        "prohibited_weapons",
+        "permitted_targets",
+        "prohibited_targets",
+        "sources",
+        "assumptions",
+    )
     published = models.BooleanField(default=True)
     draft_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
@@ -242,14 +251,7 @@ class Zone(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
         excluded_fields=["area_km2"],
-        m2m_fields=[
-            permitted_weapons,
-            prohibited_weapons,
-            permitted_targets,
-            prohibited_targets,
-            sources,
-            assumptions,
-        ],
+        m2m_fields=LINK_FIELDS,
     )
 
     objects = ZoneQuerySet.as_manager()

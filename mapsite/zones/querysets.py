@@ -42,6 +42,37 @@ class ZoneQuerySet(QuerySet):
             )
 
 
+# For each zone of a policy version, the status the version before gave at a point
+# inside it: where they differ, the area changed on the version's first day.
+STATUS_CHANGES_SQL = """
+SELECT z.slug, z.name, z.status, before.status
+FROM zones_zone z
+CROSS JOIN LATERAL (
+  SELECT p.status
+  FROM zones_zonepiece piece JOIN zones_zone p ON p.id = piece.zone_id
+  WHERE p.policy_id = %(before)s AND p.published AND p.draft_of_id IS NULL
+    AND ST_Intersects(piece.geom, ST_PointOnSurface(z.geom))
+  ORDER BY CASE p.status WHEN 'prohibited' THEN 0 WHEN 'restricted' THEN 1 ELSE 2 END
+  LIMIT 1
+) before
+WHERE z.policy_id = %(policy)s AND z.published AND z.draft_of_id IS NULL
+  AND z.status <> before.status
+ORDER BY z.slug
+"""
+
+
+def status_changes(before_policy_id: int, policy_id: int) -> list[tuple[str, str, str, str]]:
+    """The areas whose status changed between two policy versions, by zone slug.
+
+    For each published zone of `policy_id`: (slug, name, status, status before), where
+    the published zones of `before_policy_id` gave another status at a point inside it
+    (the strictest, where several overlap).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(STATUS_CHANGES_SQL, {"before": before_policy_id, "policy": policy_id})
+        return cursor.fetchall()
+
+
 def derived_geometry(
     derivation: str,
     country: str,

@@ -112,14 +112,7 @@ def _build(version: int) -> Snapshot:
         Zone.objects.published()
         .select_related("policy")
         .defer("geom")
-        .prefetch_related(
-            "permitted_weapons",
-            "prohibited_weapons",
-            "permitted_targets",
-            "prohibited_targets",
-            "sources",
-            "assumptions__sources",
-        )
+        .prefetch_related(*Zone.LINK_FIELDS, "assumptions__sources")  # as_dict() cites sources
     )
     for z in queryset:
         zones[z.pk] = ZoneInfo(
