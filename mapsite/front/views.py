@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from pyproj import Geod
 
 from mapsite.zones import snapshot
 from mapsite.zones.models import Assumption, Place, Source, Zone
@@ -24,6 +25,7 @@ PLACE_SPACING_KM = 12.0
 STATUS_LABELS = dict(Zone.Status.choices)
 KIND_LABELS = dict(Zone.Kind.choices)
 
+GEOD = Geod(ellps="WGS84")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -107,10 +109,8 @@ def _changes(snap, policies) -> list[dict]:
 
 
 def _distance_km(a: dict, b: dict) -> float:
-    lat1, lat2 = math.radians(a["lat"]), math.radians(b["lat"])
-    dlat, dlon = lat2 - lat1, math.radians(b["lon"] - a["lon"])
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    """Distance on the WGS84 ellipsoid, for spacing the city labels."""
+    return GEOD.inv(a["lon"], a["lat"], b["lon"], b["lat"])[2] / 1000
 
 
 def _labelled_places(snap) -> list[dict]:
