@@ -35,6 +35,17 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
+def envfloat(name: str, default: str, minimum: float = 0.0) -> float:
+    value = os.environ.get(name, default)
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not number >= minimum or number == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number of at least {minimum}, not {value!r}")
+    return number
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -173,7 +184,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ZONE_IMPORT_MAX_BYTES + 1024 * 1024
 
 # Seconds a worker may serve a cached verdict or export before it re-reads
 # the data version from the database.
-POLICY_CACHE_SECONDS = float(os.environ.get("POLICY_CACHE_SECONDS", "2"))
+POLICY_CACHE_SECONDS = envfloat("POLICY_CACHE_SECONDS", "2")
 
 TILE_URL = os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TILE_ATTRIBUTION = os.environ.get(

@@ -56,13 +56,13 @@ start() {
 listen_addresses = ''
 port = $PORT
 unix_socket_directories = '$RUN'
+unix_socket_permissions = 0700
 max_connections = 100
 shared_buffers = 256MB
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 CONF
   fi
+  # Only the cluster's owner (and root) may connect: the socket trusts who reaches it.
+  as_owner chmod 700 "$RUN"
   if ! as_owner "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
     as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$VAR/pg/server.log" -w -t 60 start >/dev/null || {
       echo "error: PostgreSQL did not start; see $VAR/pg/server.log" >&2

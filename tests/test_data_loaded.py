@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,24 @@ def test_what_the_report_does_not_say_is_an_assumption_with_its_own_source():
 def test_every_zone_traces_to_quotes_from_the_report():
     for zone in Zone.objects.all():
         assert zone.sources.filter(kind=Source.Kind.REPORT).exists(), zone.slug
+
+
+@pytest.mark.django_db
+def test_the_notes_behind_assumptions_say_only_what_the_source_notes_say():
+    """Figures and dates in the notes come from geo_data/source/README.md."""
+    notes = normalise_quote((ROOT / "geo_data/source/README.md").read_text())
+    figures = re.compile(r"\d+ km|\d+ May 2024")
+    checked = 0
+    for source in Source.objects.filter(publisher="Notes accompanying the report"):
+        for figure in figures.findall(source.note):
+            assert figure in notes, (source.slug, figure)
+            checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.django_db
+def test_every_forbidden_target_on_a_zone_is_backed_by_a_quote_the_zone_cites():
+    for zone in Zone.objects.prefetch_related("prohibited_targets__sources", "sources"):
+        cited = set(zone.sources.all()) | set(zone.policy.sources.all())
+        for target in zone.prohibited_targets.all():
+            assert cited & set(target.sources.all()), (zone.slug, target.slug)

@@ -47,13 +47,23 @@ def test_it_keeps_a_zone_an_editor_changed_unless_reset():
 
 
 @pytest.mark.django_db
-def test_it_restores_a_deleted_zone_with_its_pieces():
+def test_it_leaves_a_zone_an_editor_deleted_unless_reset():
     area = Zone.objects.get(slug="counter-fire-kharkiv").area_km2
-    Zone.objects.filter(slug="counter-fire-kharkiv").delete()
-    assert "created 1 zones" in run()
+    Zone.objects.get(slug="counter-fire-kharkiv").delete()
+    assert "left zone counter-fire-kharkiv deleted" in run()
+    assert not Zone.objects.filter(slug="counter-fire-kharkiv").exists()
+    assert "created 1 zones" in run("--reset")
     zone = Zone.objects.get(slug="counter-fire-kharkiv")
     assert zone.area_km2 == pytest.approx(area)
     assert zone.pieces.count() > 0
+
+
+@pytest.mark.django_db
+def test_it_restores_a_zone_missing_without_a_recorded_deletion():
+    Zone.objects.filter(slug="counter-fire-kharkiv").delete()
+    Zone.history.filter(slug="counter-fire-kharkiv").delete()
+    assert "created 1 zones" in run()
+    assert Zone.objects.get(slug="counter-fire-kharkiv").pieces.count() > 0
 
 
 @pytest.mark.django_db

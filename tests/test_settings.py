@@ -97,3 +97,16 @@ def test_the_committed_tree_holds_no_secret_key():
         ["git", "-C", root, "ls-files"], capture_output=True, text=True, check=True
     ).stdout.split()
     assert not [path for path in tracked if "secret" in path.lower()]
+
+
+@pytest.mark.parametrize("value", ["soon", "nan", "-1", "inf"])
+def test_it_refuses_a_cache_period_it_cannot_use(monkeypatch, tmp_path, value):
+    with pytest.raises(ImproperlyConfigured, match="POLICY_CACHE_SECONDS"):
+        reload_settings(monkeypatch, tmp_path, POLICY_CACHE_SECONDS=value)
+
+
+def test_it_reads_the_cache_period(monkeypatch, tmp_path):
+    assert (
+        reload_settings(monkeypatch, tmp_path, POLICY_CACHE_SECONDS="0.5").POLICY_CACHE_SECONDS
+        == 0.5
+    )

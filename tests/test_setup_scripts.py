@@ -31,9 +31,9 @@ def test_manage_py_reaches_the_served_database_with_no_environment():
             "manage.py",
             "shell",
             "-c",
-            "from mapsite.zones.models import Zone; "
+            "from mapsite.zones.models import ReferenceFeature; "
             "from django.db import connection; "
-            "print(connection.settings_dict['NAME'], Zone.objects.published().count())",
+            "print(connection.settings_dict['NAME'], ReferenceFeature.objects.count())",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -41,9 +41,9 @@ def test_manage_py_reaches_the_served_database_with_no_environment():
         env=clean_env(),
     )
     assert result.returncode == 0, result.stderr
-    name, zones = result.stdout.split()[-2:]
+    name, features = result.stdout.split()[-2:]
     assert name == "mapsite"
-    assert int(zones) >= 5
+    assert int(features) > 0
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the script as another user")
@@ -62,3 +62,36 @@ def test_missing_packages_without_root_or_sudo_say_what_to_install():
     assert result.returncode == 1
     assert "missing Debian packages: postgresql-99 postgresql-99-postgis-3" in result.stderr
     assert "apt-get install" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run psql as another user")
+def test_other_local_users_cannot_reach_the_cluster():
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if not str(db["HOST"]).startswith("/"):
+        pytest.skip("DATABASE_URL points at another server, not the private cluster")
+    result = subprocess.run(
+        [
+            "runuser",
+            "-u",
+            "nobody",
+            "--",
+            "psql",
+            "-h",
+            db["HOST"],
+            "-p",
+            str(db["PORT"]),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+            "SELECT 1",
+        ],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+    )
+    assert result.returncode != 0
+    assert "Permission denied" in result.stderr

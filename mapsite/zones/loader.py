@@ -46,6 +46,7 @@ class LoadReport:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
     kept_edited: list = field(default_factory=list)
+    kept_deleted: list = field(default_factory=list)
 
     def count(self, bucket: dict, name: str) -> None:
         bucket[name] = bucket.get(name, 0) + 1
@@ -58,6 +59,7 @@ class LoadReport:
         out = [f"created {n} {name}" for name, n in sorted(self.created.items())]
         out += [f"updated {n} {name}" for name, n in sorted(self.updated.items())]
         out += [f"kept editor's changes to zone {slug}" for slug in self.kept_edited]
+        out += [f"left zone {slug} deleted, as an editor deleted it" for slug in self.kept_deleted]
         return out or ["nothing to change"]
 
 
@@ -298,12 +300,21 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
 ZONE_FIELDS = ("name", "kind", "status", "description", "derivation", "country", "measured_from")
 
 
+def _deleted_by_editor(slug: str) -> bool:
+    """The zone's latest history record is its deletion."""
+    latest = Zone.history.filter(slug=slug).order_by("-history_date", "-history_id").first()
+    return latest is not None and latest.history_type == "-"
+
+
 def _load_zone(item, policies, tables, report, reset, references_changed, touched) -> None:
     slug = item["slug"]
     policy = _pick(policies, [item["policy"]], slug)[0]
     values = {k: item[k] for k in ZONE_FIELDS}
     values.update(policy=policy, depth_km=item.get("depth_km"))
     zone = Zone.objects.filter(slug=slug, draft_of__isnull=True).first()
+    if zone is None and not reset and _deleted_by_editor(slug):
+        report.kept_deleted.append(slug)
+        return
     if zone is not None and zone.edited and not reset:
         report.kept_edited.append(slug)
         return
