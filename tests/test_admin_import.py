@@ -26,6 +26,11 @@ from tests.admin_fixtures import (
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 POLICY = "counter-fire-kharkiv"
 VORONEZH_SQUARE = [[[40.0, 52.0], [40.2, 52.0], [40.2, 52.2], [40.0, 52.2], [40.0, 52.0]]]
+# An integer longer than Python's int/str digit limit (4,300): json raises a bare ValueError.
+HUGE_INTEGER = (
+    b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+    b'"geometry": {"type": "Polygon", "coordinates": [[[' + b"1" * 5000 + b", 50]]]}}]}"
+)
 
 
 def good_file() -> dict:
@@ -211,6 +216,7 @@ def test_it_survives_hostile_nesting_deeper_than_the_json_parser_allows():
     ("data", "message"),
     [
         (b"this is not json", "not valid JSON: Expecting value at line 1, column 1"),
+        (HUGE_INTEGER, "not valid JSON: a number has more than 4300 digits"),
         (b"\xff\xfe{}", "the file is not UTF-8 text (byte 0xff at position 0)"),
         (b"", "the file is empty"),
         (b"[]", "must be a GeoJSON FeatureCollection, not list"),
@@ -278,9 +284,10 @@ def test_the_command_refuses_an_oversized_file_before_opening_it(tmp_path, setti
         call_command("import_zones", str(path), "--policy", POLICY)
 
 
-def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
+@pytest.mark.parametrize("data", [b"not json at all", HUGE_INTEGER])
+def test_the_command_exits_non_zero_on_a_bad_file(tmp_path, data):
     path = tmp_path / "zones.geojson"
-    path.write_text("not json at all")
+    path.write_bytes(data)
     result = subprocess.run(
         [sys.executable, "manage.py", "import_zones", str(path), "--policy", POLICY],
         cwd=ROOT,
@@ -291,6 +298,7 @@ def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
     )
     assert result.returncode != 0
     assert "not valid JSON" in result.stderr and "nothing was imported" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 # --- The admin page -------------------------------------------------------------------
@@ -357,6 +365,19 @@ def test_the_admin_import_refuses_a_crs(editor_client):
     )
     assert response.status_code == 400
     assert "has a &#x27;crs&#x27; member (crs)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_import_names_a_number_too_long_to_parse(editor_client):
+    before = zone_count()
+    response = post(
+        editor_client, "/admin/zones/zone/import/", {"file": upload(HUGE_INTEGER), "policy": POLICY}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was imported" in html
+    assert "not valid JSON: a number has more than 4300 digits" in html
+    assert zone_count() == before
 
 
 @pytest.mark.django_db

@@ -4,9 +4,11 @@ import json
 
 import pytest
 from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from mapsite.zones import validation
+from mapsite.zones.forms import ZoneGeometryField
 from mapsite.zones.validation import GeometryError
 from tests.admin_fixtures import *  # noqa: F403
 from tests.admin_fixtures import BELGOROD_SQUARE, BOW_TIE, polygon, zone
@@ -151,6 +153,38 @@ def test_it_refuses_a_crs_member():
 def test_it_refuses_json_numbers_that_are_not_numbers(text):
     with pytest.raises(GeometryError, match="is not a number JSON allows"):
         validation.load_json(text)
+
+
+HUGE_INTEGER = "1" * 5000  # past Python's int/str digit limit: json raises a bare ValueError
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not valid JSON: Expecting property name enclosed in double quotes"),
+        (HUGE_INTEGER, "not valid JSON: a number has more than 4300 digits"),
+        (f"[[36.5, {HUGE_INTEGER}]]", "not valid JSON: a number has more than 4300 digits"),
+        (f"[-{HUGE_INTEGER}]", "not valid JSON: a number has more than 4300 digits"),
+    ],
+)
+def test_it_refuses_json_it_cannot_parse_with_a_clear_message(text, message):
+    with pytest.raises(GeometryError, match=message):
+        validation.load_json(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(polygon()).replace("36.5", HUGE_INTEGER, 1),
+        json.dumps(polygon()).replace("50.7", "-" + HUGE_INTEGER, 1),
+    ],
+)
+def test_the_map_field_names_a_number_too_long_to_parse(text):
+    with pytest.raises(GeometryError, match="a number has more than 4300 digits"):
+        validation.geometry_from_text(text)
+    with pytest.raises(ValidationError) as info:
+        ZoneGeometryField().clean(text)
+    assert info.value.messages == ["not valid JSON: a number has more than 4300 digits"]
 
 
 def test_it_refuses_positions_that_are_not_number_pairs():

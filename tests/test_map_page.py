@@ -11,11 +11,14 @@ from tests.map_fixtures import (  # noqa: F401
     console_log_fixture,
     local_tiles_fixture,
     open_map,
+    screen_point,
     screenshot,
     verdict,
 )
 
 pytestmark = pytest.mark.browser
+
+DEEP_STRIKE_LABEL = "Deep strikes begin: ATACMS reach, 300 km from the Kharkiv border"
 
 PANEL_FITS = (
     "() => { const p = document.getElementById('panel'); return p.scrollWidth <= p.clientWidth; }"
@@ -154,12 +157,29 @@ def test_it_draws_weapon_reach_from_the_border_and_from_a_launch_point(
 ):
     page = browser_page
     open_map(page, loaded_live_server.url)
-    # The layer control switches on the reach from the Kharkiv border segment.
-    page.hover(".leaflet-control-layers")
-    page.get_by_label("ATACMS reach from the Kharkiv border (300 km)").check()
+    # The layer control switches the reach from the Kharkiv border segment off and on,
+    # and the panel's checkbox and the address bar follow.
     page.wait_for_selector("path.reach--atacms", state="attached")
-    assert "ATACMS: 300 km from the Kharkiv border" in page.inner_text(".reach-label")
-    page.get_by_label("ATACMS reach from the Kharkiv border (300 km)").uncheck()
+    page.hover(".leaflet-control-layers")
+    control = page.get_by_label(DEEP_STRIKE_LABEL)
+    assert control.is_checked()
+    control.uncheck()
+    page.wait_for_selector("path.reach--atacms", state="detached")
+    assert not page.is_checked("#reach-switch input[value=atacms]")
+    page.wait_for_function("() => location.search.includes('reach=none')")
+    control.check()
+    page.wait_for_selector("path.reach--atacms", state="attached")
+    assert page.is_checked("#reach-switch input[value=atacms]")
+    page.wait_for_function("() => !location.search.includes('reach=')")
+    page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").check()
+    page.wait_for_selector("path.reach--gmlrs", state="attached")
+    assert "GMLRS rockets (HIMARS): 84 km from the Kharkiv border" in " ".join(
+        page.locator(".reach-label").all_inner_texts()
+    )
+    page.wait_for_function("() => location.search.includes('reach=gmlrs,atacms')")
+    control.uncheck()
+    page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").uncheck()
+    page.wait_for_selector("path.reach", state="detached")
     # A launch point dropped in Ukraine gets a ring per weapon.
     page.click("#drop-launch")
     assert page.get_attribute("#drop-launch", "aria-pressed") == "true"
@@ -186,6 +206,63 @@ def test_it_draws_weapon_reach_from_the_border_and_from_a_launch_point(
     assert page.watch.failed_requests == []
 
 
+def test_the_deep_strike_band_is_drawn_on_first_load(browser_page, loaded_live_server, local_tiles):
+    """Issue 3: the band within ATACMS reach (300 km) of the Kharkiv segment is where
+    "deep strikes begin"; its ring is on by default, requested after the zones."""
+    page = browser_page
+    requests = []
+    page.on("request", lambda r: "/api/" in r.url and requests.append(r.url))
+    open_map(page, loaded_live_server.url)
+    page.wait_for_selector("path.reach--atacms", state="attached")
+    assert page.locator("path.reach--gmlrs").count() == 0
+    # Labelled on the map, in the legend and in the layer control.
+    assert page.inner_text(".reach-label--atacms") == DEEP_STRIKE_LABEL
+    legend = page.locator("#legend .legend-list li").all_inner_texts()
+    assert DEEP_STRIKE_LABEL in legend, legend
+    page.hover(".leaflet-control-layers")
+    assert page.get_by_label(DEEP_STRIKE_LABEL).is_checked()
+    assert not page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").is_checked()
+    # The panel agrees, and the default needs nothing in the address bar.
+    assert page.is_checked("#reach-switch input[value=atacms]")
+    assert not page.is_checked("#reach-switch input[value=gmlrs]")
+    assert "reach=" not in page.url
+    # One small request, made once the zones had arrived.
+    reach = [url for url in requests if "/api/reach.geojson" in url]
+    assert reach == [loaded_live_server.url + "/api/reach.geojson?weapon=atacms"]
+    assert (
+        requests.index(reach[0])
+        > [i for i, url in enumerate(requests) if "/api/zones.geojson" in url][0]
+    )
+    timing = page.evaluate(
+        """() => {
+            const all = performance.getEntriesByType('resource');
+            const zones = all.find(e => e.name.includes('/api/zones.geojson'));
+            const reach = all.find(e => e.name.includes('/api/reach.geojson'));
+            return {zonesEnd: zones.responseEnd, reachStart: reach.startTime,
+                    reachBytes: reach.encodedBodySize};
+        }"""
+    )
+    assert timing["reachStart"] >= timing["zonesEnd"], timing
+    assert timing["reachBytes"] < 20_000, timing
+    assert page.watch.console_errors == []
+    assert page.watch.failed_requests == []
+    # The legend, one line longer, still leaves Kharkiv clickable.
+    legend = page.locator("#legend").bounding_box()
+    kharkiv = screen_point(page, *KHARKIV)
+    assert legend["x"] + legend["width"] < kharkiv["x"] - 8, (legend, kharkiv)
+    page.hover("#panel")
+    screenshot(page, "map_deep_strike_band")
+    # 300 km is wider than the first view: zoomed out, the whole ring and its label show.
+    page.evaluate("() => window.policyMap.setView([50.5, 36.5], 6, {animate: false})")
+    page.wait_for_timeout(300)
+    ring = page.locator("path.reach--atacms").bounding_box()
+    label = page.locator(".reach-label--atacms").bounding_box()
+    box = page.locator("#map").bounding_box()
+    assert box["y"] <= label["y"] and ring["y"] >= box["y"], (ring, label, box)
+    assert ring["y"] + ring["height"] <= box["y"] + box["height"], (ring, box)
+    screenshot(page, "map_deep_strike_band_zoomed_out")
+
+
 def test_it_links_a_geojson_download_of_the_zones_on_screen(
     browser_page, loaded_live_server, local_tiles
 ):
@@ -210,4 +287,11 @@ def test_the_panel_switches_the_weapon_reach_on_and_off(
     assert page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").is_checked()
     page.uncheck("#reach-switch input[value=gmlrs]")
     page.wait_for_selector("path.reach--gmlrs", state="detached")
+    # The deep-strike ring, on by default, switches off from the panel too.
+    page.wait_for_selector("path.reach--atacms", state="attached")
+    page.uncheck("#reach-switch input[value=atacms]")
+    page.wait_for_selector("path.reach--atacms", state="detached")
+    page.hover(".leaflet-control-layers")
+    assert not page.get_by_label(DEEP_STRIKE_LABEL).is_checked()
+    page.wait_for_function("() => location.search.includes('reach=none')")
     assert page.watch.console_errors == []

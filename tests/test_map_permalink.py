@@ -9,6 +9,7 @@ from tests.map_fixtures import (  # noqa: F401
     open_map,
     screenshot,
     verdict,
+    wait_for_zones,
 )
 
 pytestmark = pytest.mark.browser
@@ -68,6 +69,48 @@ def test_the_address_bar_follows_the_map(browser_page, loaded_live_server, local
     page.wait_for_function("() => location.search.includes('weapon=atacms')")
     # replaceState: the back button is not filled with map moves.
     assert page.evaluate("() => history.length") == history
+
+
+REACH_SLUGS = ["gmlrs", "atacms"]
+
+
+def rings_drawn(page, expected: list[str]) -> None:
+    """The reach rings from the Kharkiv border are exactly `expected`, as drawn and as the
+    panel's checkboxes show them."""
+    for slug in expected:
+        page.wait_for_selector(f"path.reach--{slug}", state="attached")
+    page.wait_for_timeout(300)
+    for slug in REACH_SLUGS:
+        assert page.locator(f"path.reach--{slug}").count() == (slug in expected), slug
+        assert page.is_checked(f"#reach-switch input[value={slug}]") == (slug in expected), slug
+
+
+@pytest.mark.parametrize(
+    "query, shown",
+    [
+        ("", ["atacms"]),
+        ("?reach=gmlrs", ["gmlrs"]),
+        ("?reach=none", []),
+        ("?reach=x,<b>", ["atacms"]),
+    ],
+)
+def test_the_permalink_holds_the_reach_rings(
+    browser_page, loaded_live_server, local_tiles, query, shown
+):
+    page = browser_page
+    open_map(page, loaded_live_server.url, query)
+    rings_drawn(page, shown)
+    # Switching a ring writes the rings to the address bar, and that link restores them.
+    page.click("#reach-switch input[value=gmlrs]")
+    expected = [slug for slug in REACH_SLUGS if (slug in shown) != (slug == "gmlrs")]
+    page.wait_for_function(
+        "(text) => new URLSearchParams(location.search).get('reach') === text",
+        arg=",".join(expected) or "none",
+    )
+    page.goto(page.url)
+    wait_for_zones(page)
+    rings_drawn(page, expected)
+    assert page.watch.console_errors == []
 
 
 def test_a_malformed_permalink_falls_back_to_the_defaults(

@@ -73,11 +73,16 @@ sources AS MATERIALIZED (
            'quote', quote, 'date', date, 'url', NULLIF(url, ''), 'note', note) AS obj
     FROM zones_source
 ),
+assumption_sources AS MATERIALIZED (
+  SELECT t.assumption_id, json_agg(s.obj ORDER BY s.ord, s.slug) AS list
+    FROM zones_assumption_sources t JOIN sources s ON s.id = t.source_id
+   GROUP BY t.assumption_id
+),
 assumptions AS MATERIALIZED (
-  SELECT id, 0 AS ord, slug, json_build_object(
-           'slug', slug, 'title', title, 'statement', statement, 'value', value,
-           'unit', unit) AS obj
-    FROM zones_assumption
+  SELECT a.id, 0 AS ord, a.slug, json_build_object(
+           'slug', a.slug, 'title', a.title, 'statement', a.statement, 'value', a.value,
+           'unit', a.unit, 'sources', COALESCE(x.list, '[]'::json)) AS obj
+    FROM zones_assumption a LEFT JOIN assumption_sources x ON x.assumption_id = a.id
 ),
 links AS (
   SELECT t.zone_id, 'permitted_weapons' AS rel, w.ord, w.slug, w.obj

@@ -34,10 +34,23 @@ LON = query(
     "lon", "Longitude, WGS84 decimal degrees.", {"type": "number", "minimum": -180, "maximum": 180}
 )
 DAY = query("date", "The policy in force on this day (YYYY-MM-DD); default today (UTC).", DATE)
+SNAPPED = (
+    " The value is rounded to one significant figure in whole metres, halves up"
+    " (0, 1…9, 10, 20…90, 100, 200… 100000; below 0.5 is 0), and answered, cached and"
+    " validated (ETag) as that value: 480 and 520 both get the 500 m answer."
+)
 SIMPLIFY = query(
     "simplify",
-    "Simplify geometry for display: tolerance in metres (0 to 100000).",
+    "Simplify geometry for display: tolerance in metres (0 to 100000; 0, the default, keeps"
+    " every vertex)." + SNAPPED,
     {"type": "number", "minimum": 0, "maximum": 100000},
+)
+BBOX = query(
+    "bbox",
+    "minlon,minlat,maxlon,maxlat (WGS84 degrees): only zones intersecting this box. The box"
+    " is first widened outward to whole hundredths of a degree (minimums down, maximums up),"
+    " so 36.123,50.001,36.789,50.999 is answered as 36.12,50,36.79,51.",
+    {"type": "string", "pattern": "^[^,]+,[^,]+,[^,]+,[^,]+$"},
 )
 WEAPON = {"type": "string", "examples": ["gmlrs", "atacms"]}
 TARGET = {"type": "string", "examples": ["launchers", "civilian-infrastructure"]}
@@ -114,11 +127,7 @@ PATHS = {
                 "Only zones of this kind.",
                 {"enum": ["ukraine", "counter-fire", "deep-strike"]},
             ),
-            query(
-                "bbox",
-                "minlon,minlat,maxlon,maxlat: only zones intersecting this box.",
-                {"type": "string", "pattern": "^[^,]+,[^,]+,[^,]+,[^,]+$"},
-            ),
+            BBOX,
             SIMPLIFY,
             query("download", "1: send as an attachment.", {"enum": ["0", "1"]}),
         ],
@@ -188,7 +197,7 @@ PATHS = {
             query("weapon", "Weapon system slug.", WEAPON, True),
             {**LAT, "description": "Launch point latitude (with lon)."},
             {**LON, "description": "Launch point longitude (with lat)."},
-            {**SIMPLIFY, "description": "Display tolerance in metres (default 500)."},
+            {**SIMPLIFY, "description": "Display tolerance in metres (default 500)." + SNAPPED},
         ],
         {
             "200": ok("ReachCollection", "The area within range.", GEO),

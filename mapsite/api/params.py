@@ -7,6 +7,7 @@ for anything it cannot use; the views turn that into a 400 JSON answer.
 import datetime as dt
 import math
 import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.http import QueryDict
 
@@ -16,6 +17,12 @@ DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_NUMBER_CHARS = 32
 MAX_SLUG_CHARS = 80
+
+# Each distinct bbox or simplify value is its own cache entry and a full render, so both
+# are snapped to a coarse grid first: a bbox outward to whole hundredths of a degree
+# (it still covers what was asked), a tolerance to one significant figure in whole metres.
+BBOX_GRID = Decimal("0.01")
+SIMPLIFY_MAX = 100_000
 
 
 class BadParam(ValueError):
@@ -118,7 +125,7 @@ def choice(query: QueryDict, name: str, choices: list[str], required: bool = Fal
 
 
 def bbox(query: QueryDict, name: str = "bbox") -> tuple[float, float, float, float] | None:
-    """minlon,minlat,maxlon,maxlat in WGS84 degrees."""
+    """minlon,minlat,maxlon,maxlat in WGS84 degrees, snapped outward to a 0.01° grid."""
     value = raw(query, name)
     if value is None:
         return None
@@ -130,13 +137,39 @@ def bbox(query: QueryDict, name: str = "bbox") -> tuple[float, float, float, flo
     minlat, maxlat = (_number(parts[i], name, -90, 90, what) for i in (1, 3))
     if minlon > maxlon or minlat > maxlat:
         raise BadParam(name, f"{name} minimum must not exceed its maximum")
-    return minlon, minlat, maxlon, maxlat
+    # Snapped from the decimal text, so a value already on the grid stays where it is.
+    # ±180 and ±90 are on the grid, so the snapped box stays within range.
+    low, high = ROUND_FLOOR, ROUND_CEILING
+    return tuple(
+        float(Decimal(part).quantize(BBOX_GRID, rounding=rounding))
+        for part, rounding in zip(parts, (low, low, high, high), strict=True)
+    )
+
+
+def one_figure(value: float | str) -> float:
+    """`value` (metres, >= 0) to one significant figure, halves up, in whole metres.
+
+    The ladder is 0, 1…9, 10, 20…90, 100, 200… : the rule the map page uses for the
+    tolerances it asks for (PM.simplifyFor in static/front/js/zones.js and _simplify_for in
+    mapsite/front/views.py), so every value the page sends maps to itself. Below half a
+    metre is 0 (no simplification).
+    """
+    exact = Decimal(str(value))
+    if exact < Decimal("0.5"):
+        return 0.0
+    if exact < 1:
+        return 1.0
+    step = Decimal(1).scaleb(exact.adjusted())
+    return float(exact.quantize(step, rounding=ROUND_HALF_UP))
 
 
 def simplify(query: QueryDict, name: str = "simplify", default: float = 0.0) -> float:
-    """A display tolerance in metres, 0 (none) to 100 km."""
-    value = number(query, name, 0, 100_000, what="a tolerance in metres")
-    return default if value is None else value
+    """A display tolerance in metres, 0 (none) to 100 km, snapped by `one_figure`."""
+    value = raw(query, name)
+    if value is None:
+        return default
+    _number(value, name, 0, SIMPLIFY_MAX, "a tolerance in metres")
+    return one_figure(value)
 
 
 def integer(query: QueryDict, name: str, low: int, high: int, default: int) -> int:

@@ -65,13 +65,13 @@ SCHEMAS = {
         note={"type": "string"},
     ),
     "Assumption": obj(
-        ["slug", "title", "statement", "value", "unit"],
+        ["slug", "title", "statement", "value", "unit", "sources"],
         slug={"type": "string"},
         title={"type": "string"},
         statement={"type": "string"},
         value=nullable("number"),
         unit={"type": "string"},
-        sources=array(ref("Source")),
+        sources={**array(ref("Source")), "description": "What the assumption rests on."},
     ),
     "PolicyRef": obj(
         ["slug", "title", "effective_from"],

@@ -1,6 +1,7 @@
 """The map page and the health check."""
 
 import datetime as dt
+import logging
 import math
 import re
 
@@ -9,7 +10,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from pyproj import Geod
 
 from mapsite.zones import snapshot
@@ -25,8 +26,12 @@ PLACE_SPACING_KM = 12.0
 STATUS_LABELS = dict(Zone.Status.choices)
 KIND_LABELS = dict(Zone.Kind.choices)
 
+logger = logging.getLogger(__name__)
+
 GEOD = Geod(ellps="WGS84")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: \d would also take other scripts' digits (which fromisoformat accepts).
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+RETRY_AFTER_SECONDS = 30
 
 
 def _simplify_for(lat: float, zoom: int) -> int:
@@ -41,12 +46,20 @@ def _simplify_for(lat: float, zoom: int) -> int:
     return max(10, int(math.floor(tolerance / magnitude + 0.5) * magnitude))
 
 
+def _permalink_date(value: str, default: str) -> str:
+    """`value` if it is a real calendar day written YYYY-MM-DD in ASCII digits, else `default`."""
+    if not DATE.fullmatch(value):
+        return default
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return default
+
+
 def _first_zones_url(request: HttpRequest, config: dict) -> str:
     """The zones URL the script will ask for first, read from the permalink like zones.js."""
     query = request.GET
-    date = query.get("date", "")
-    if not DATE.fullmatch(date):
-        date = config["defaultDate"]
+    date = _permalink_date(query.get("date", ""), config["defaultDate"])
     try:
         zoom = max(3, min(14, int(query.get("z", ""))))
     except ValueError:
@@ -170,8 +183,22 @@ def _depth_assumptions(snap, policy) -> list[dict]:
     return notes
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
+    """The map page; a plain 503 page (never a traceback) when the database is not answering."""
+    try:
+        return _index(request)
+    except DatabaseError:
+        # Logged in full for us; the visitor gets a short page.
+        logger.exception("database error rendering the map page")
+        connection.close_if_unusable_or_obsolete()
+        response = render(request, "front/unavailable.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _index(request: HttpRequest) -> HttpResponse:
     snap = snapshot.current()
     today = dt.datetime.now(dt.UTC).date()
     policies = snap.policies
@@ -224,7 +251,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers, 503 (never a traceback) when it does not."""
     try:

@@ -12,6 +12,7 @@ the backstop for anything that bypasses these checks.
 import json
 import math
 import re
+import sys
 
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, LinearRing, MultiPolygon, Polygon
 
@@ -57,9 +58,16 @@ def _refuse_constant(name: str):
 
 
 def load_json(text: str):
-    """Parse JSON text, refusing NaN/Infinity and nesting too deep for the parser."""
+    """Parse JSON text, refusing NaN/Infinity and nesting too deep for the parser.
+
+    Every failure is a GeometryError, so callers never see a bare ValueError: the json
+    module raises one (not a JSONDecodeError) for an integer longer than Python's
+    integer-to-string digit limit (4,300 digits by default).
+    """
     try:
         return json.loads(text, parse_constant=_refuse_constant)
+    except GeometryError:
+        raise
     except RecursionError:
         raise GeometryError(
             f"the JSON is nested too deeply (more than {MAX_JSON_DEPTH} levels are refused)"
@@ -68,6 +76,11 @@ def load_json(text: str):
         raise GeometryError(
             f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except ValueError as exc:
+        reason = str(exc)
+        if "integer string conversion" in reason:
+            reason = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        raise GeometryError(f"not valid JSON: {reason}") from None
 
 
 def json_depth(value) -> int:

@@ -83,7 +83,9 @@
     function showOutlineBasemap() {
       if (basemapRequested) return;
       basemapRequested = true;
-      var tolerance = Math.min(Math.max(simplifyFor(map, map.getZoom()) * 4, 2000), MAX_SIMPLIFY);
+      // On the API's one-figure ladder (4 x 3000 would be 12000, served as 10000).
+      var tolerance = Math.min(Math.max(PM.oneFigure(simplifyFor(map, map.getZoom()) * 4), 2000),
+                               MAX_SIMPLIFY);
       PM.getJSON("/api/layers/countries.geojson?simplify=" + tolerance).then(function (data) {
         layers.basemap.addData(data);
         map.getContainer().setAttribute("data-basemap", "outline");
@@ -147,10 +149,14 @@
           if (bounds.isValid()) {
             var props = (data.features[0] || {}).properties || {};
             var km = props.range_km || info.range_km;
-            group.addLayer(L.tooltip({ permanent: true, direction: "top", className: "reach-label", pane: "tooltipPane" })
+            var text = (info.name || weapon) + ": " + PM.formatNumber(km) + " km" +
+              (from ? " from launch point" : " from the Kharkiv border");
+            // The deep-strike band's ring says what it marks, as the legend does.
+            if (!from && weapon === PM.DEEP_STRIKE_WEAPON) text = PM.reachLabel(info);
+            group.addLayer(L.tooltip({ permanent: true, direction: "top",
+              className: "reach-label" + (from ? "" : " reach-label--" + weapon), pane: "tooltipPane" })
               .setLatLng([bounds.getNorth(), bounds.getCenter().lng])
-              .setContent(textNode("", (info.name || weapon) + ": " + PM.formatNumber(km) + " km" +
-                (from ? " from launch point" : " from the Kharkiv border"))));
+              .setContent(textNode("", text)));
           }
         }).catch(function (error) {
           loaded = false;

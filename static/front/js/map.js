@@ -65,6 +65,7 @@
 
     var view = PM.createLayers(map);
     var layers = view.layers;
+    var reachLive = false;  // the reach rings are on the map (after the zones are drawn)
     function zonesFailed(error) {
       $("zones-note").hidden = false;
       $("zones-note").textContent = "The policy zones could not be loaded: " + error.message;
@@ -108,17 +109,30 @@
         "Cities": layers.places
       };
       config.weapons.forEach(function (weapon) {
-        overlays[weapon.name.replace(/ \(.*\)$/, "") + " reach from the Kharkiv border (" +
-          PM.formatNumber(weapon.range_km) + " km)"] = layers.reach[weapon.slug];
+        overlays[PM.reachLabel(weapon)] = layers.reach[weapon.slug];
       });
       overlays["Launch point reach"] = layers.launch;
       L.control.layers({ "OpenStreetMap tiles": tiles, "Outline basemap only": outlineOnly }, overlays, {
         collapsed: true, position: "topright"
       }).addTo(map);
       view.addExtras();
+      // The reach rings the view asks for (by default the deep-strike band's), after the
+      // zones like every other layer: each is one small request.
+      reachLive = true;
+      state.reach.slice().forEach(function (slug) { map.addLayer(layers.reach[slug]); });
       container.setAttribute("data-ready", "true");
     }
     if (narrow.matches) $("legend").open = false;
+
+    // The legend names the deep-strike band's ring as the layer control and the map do.
+    config.weapons.forEach(function (weapon, index) {
+      if (weapon.slug !== PM.DEEP_STRIKE_WEAPON) return;
+      var swatch = document.querySelector("#legend .line--reach-" + index);
+      var text = swatch && swatch.nextElementSibling;
+      if (!text) return;
+      text.textContent = PM.reachLabel(weapon);
+      swatch.parentNode.classList.add("legend-deep-strike");
+    });
 
     function updateLinks() {
       var bounds = map.getBounds();
@@ -279,15 +293,30 @@
       setTimeout(function () { map.invalidateSize(); }, 250);
     });
 
-    // Reach from the Kharkiv border: the panel's checkboxes and the layer control agree.
-    Array.prototype.forEach.call(document.querySelectorAll("#reach-switch input"), function (box) {
+    // Reach from the Kharkiv border: the panel's checkboxes, the layer control and the
+    // address bar agree. Until the rings are added (after the zones), the boxes show and
+    // change what will be added.
+    var reachBoxes = Array.prototype.slice.call(document.querySelectorAll("#reach-switch input"));
+    function reachChanged() {
+      state.reach = reachLive
+        ? config.weapons.map(function (w) { return w.slug; }).filter(function (slug) { return map.hasLayer(layers.reach[slug]); })
+        : reachBoxes.filter(function (box) { return box.checked && layers.reach[box.value]; })
+          .map(function (box) { return box.value; });
+      updateLinks();
+    }
+    reachBoxes.forEach(function (box) {
       var layer = layers.reach[box.value];
       if (!layer) return;
+      box.checked = state.reach.indexOf(box.value) >= 0;
       box.addEventListener("change", function () {
+        if (!reachLive) { reachChanged(); return; }
         if (box.checked) map.addLayer(layer);
         else map.removeLayer(layer);
       });
-      layer.on("add remove", function () { box.checked = map.hasLayer(layer); });
+      layer.on("add remove", function () {
+        box.checked = map.hasLayer(layer);
+        reachChanged();
+      });
     });
 
     PM.initSearch(function (place) {

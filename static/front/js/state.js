@@ -59,6 +59,18 @@
     return parts.join(".");
   };
 
+  // The layer control's and the legend's name for a weapon's reach from the Kharkiv
+  // border; the deep-strike band's ring (PM.DEEP_STRIKE_WEAPON) says what it marks:
+  // "Deep strikes begin: ATACMS reach, 300 km from the Kharkiv border".
+  PM.reachLabel = function (weapon) {
+    var name = weapon.name.replace(/ \(.*\)$/, "");
+    var km = PM.formatNumber(weapon.range_km);
+    if (weapon.slug === PM.DEEP_STRIKE_WEAPON) {
+      return "Deep strikes begin: " + name + " reach, " + km + " km from the Kharkiv border";
+    }
+    return name + " reach from the Kharkiv border (" + km + " km)";
+  };
+
   PM.formatLatLng = function (lat, lon) {
     return Math.abs(lat).toFixed(4) + "\u00B0" + (lat >= 0 ? "N" : "S") + ", " +
       Math.abs(lon).toFixed(4) + "\u00B0" + (lon >= 0 ? "E" : "W");
@@ -75,7 +87,8 @@
 
 })();
 
-/* The view in the address bar: ?c=lat,lon&z=8&date=2024-05-30&at=lat,lon&weapon=&target=&launch=lat,lon */
+/* The view in the address bar:
+   ?c=lat,lon&z=8&date=2024-05-30&at=lat,lon&weapon=&target=&launch=lat,lon&reach=gmlrs,atacms */
 (function () {
   "use strict";
   var PM = window.PolicyMap;
@@ -93,6 +106,9 @@
     if (state.weapon) params.set("weapon", state.weapon);
     if (state.target) params.set("target", state.target);
     if (state.launch) params.set("launch", fixed(state.launch.lat, 5) + "," + fixed(state.launch.lon, 5));
+    // The reach rings from the Kharkiv border, only when they differ from the default.
+    var reach = (state.reach || []).join(",");
+    if (reach !== PM.defaultReach().join(",")) params.set("reach", reach || "none");
     return "?" + params.toString().replace(/%2C/g, ",");
   };
 

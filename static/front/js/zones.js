@@ -25,8 +25,36 @@
     return { lat: lat, lon: lon };
   }
 
+  // A real calendar day as YYYY-MM-DD (year 0001 on), as the page's view checks it
+  // (mapsite/front/views.py) before preloading the first zones.
+  function isDay(text) {
+    if (!text || !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
+    if (text.slice(0, 4) === "0000") return false;
+    var day = new Date(text + "T00:00:00Z");
+    return !isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+  }
+
   function slugOrEmpty(text, known) {
     return text && known.some(function (item) { return item.slug === text; }) ? text : "";
+  }
+
+  // "Deep strikes begin" (issue 3): the band within ATACMS reach of the Kharkiv border
+  // segment. Its ring is shown unless the address bar says otherwise.
+  PM.DEEP_STRIKE_WEAPON = "atacms";
+  PM.defaultReach = function () {
+    return PM.config.weapons.some(function (w) { return w.slug === PM.DEEP_STRIKE_WEAPON; })
+      ? [PM.DEEP_STRIKE_WEAPON] : [];
+  };
+
+  // ?reach=gmlrs,atacms lists the rings shown from the Kharkiv border, ?reach=none none.
+  // Unknown slugs are dropped (the order is the weapons'); absent or naming no known
+  // weapon, the default.
+  function reachList(text, known) {
+    if (text === "none") return [];
+    var asked = (text || "").split(",");
+    var list = known.map(function (w) { return w.slug; })
+      .filter(function (slug) { return asked.indexOf(slug) >= 0; });
+    return list.length ? list : PM.defaultReach();
   }
 
   // The state a URL asks for, with the page defaults for anything missing or malformed.
@@ -39,11 +67,12 @@
     return {
       center: centre || { lat: config.center[0], lon: config.center[1] },
       zoom: Number.isInteger(zoom) ? Math.max(3, Math.min(14, zoom)) : config.zoom,
-      date: date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : config.defaultDate,
+      date: isDay(date) ? date : config.defaultDate,
       point: parsePoint(params.get("at")),
       weapon: slugOrEmpty(params.get("weapon"), config.weapons),
       target: slugOrEmpty(params.get("target"), config.targets),
-      launch: parsePoint(params.get("launch"))
+      launch: parsePoint(params.get("launch")),
+      reach: reachList(params.get("reach"), config.weapons)
     };
   };
 
@@ -57,13 +86,19 @@
     return found;
   };
 
+  // A tolerance in metres (>= 1) to one significant figure, halves up: the ladder the API
+  // snaps every simplify value to (mapsite/api/params.py one_figure), so a value from here
+  // is asked for and cached as it is.
+  PM.oneFigure = function (metres) {
+    var magnitude = Math.pow(10, Math.floor(Math.log10(metres)));
+    return Math.round(metres / magnitude) * magnitude;
+  };
+
   // Metres per screen pixel at a latitude and zoom, times 1.5, to one significant figure:
   // the zones are asked for no finer than the map draws them.
   PM.simplifyFor = function (lat, zoom) {
     var metresPerPixel = 40075016.7 * Math.cos(lat * Math.PI / 180) / Math.pow(2, zoom + 8);
-    var tolerance = metresPerPixel * 1.5;
-    var magnitude = Math.pow(10, Math.floor(Math.log10(tolerance)));
-    return Math.max(10, Math.round(tolerance / magnitude) * magnitude);
+    return Math.max(10, PM.oneFigure(metresPerPixel * 1.5));
   };
 
   PM.zonesUrl = function (date, tolerance) {
