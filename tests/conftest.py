@@ -49,6 +49,20 @@ def loaded_live_server(transactional_db, live_server, settings):
     return live_server
 
 
+@pytest.fixture
+def database_down(transactional_db):
+    """The default connection points at a port nothing listens on: a real failure, no mock."""
+    from django.db import connection
+
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(PORT="1", HOST="127.0.0.1", OPTIONS={"connect_timeout": 2})
+    yield
+    connection.close()
+    connection.settings_dict.clear()
+    connection.settings_dict.update(saved)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
