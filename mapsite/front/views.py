@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from pyproj import Geod
 
+from mapsite.api.params import one_figure
 from mapsite.zones import snapshot
 from mapsite.zones.models import Assumption, Place, Source, Zone
 from mapsite.zones.querysets import status_changes
@@ -41,9 +42,7 @@ def _simplify_for(lat: float, zoom: int) -> int:
     page preloads is the one its script asks for.
     """
     metres_per_pixel = 40075016.7 * math.cos(math.radians(lat)) / 2 ** (zoom + 8)
-    tolerance = metres_per_pixel * 1.5
-    magnitude = 10 ** math.floor(math.log10(tolerance))
-    return max(10, int(math.floor(tolerance / magnitude + 0.5) * magnitude))
+    return max(10, int(one_figure(metres_per_pixel * 1.5)))
 
 
 def _permalink_date(value: str, default: str) -> str:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mapsite.zones import validation
-from mapsite.zones.models import ReferenceFeature, Zone
+from mapsite.zones.models import MAX_DEPTH_KM, ReferenceFeature, Zone
 from mapsite.zones.querysets import derived_geometry
 
 EDITOR_GROUP = "Zone editors"
@@ -34,7 +34,6 @@ ZONE_FIELDS = (
     "measured_from",
     "depth_km",
 )
-MAX_DEPTH_KM = 2000
 
 
 class EditRefused(Exception):

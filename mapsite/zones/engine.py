@@ -4,6 +4,7 @@
 """
 
 import datetime as dt
+import math
 
 from django.db import connection
 
@@ -46,8 +47,6 @@ STATUS_ORDER = {"prohibited": 0, "restricted": 1, "permitted": 2}
 
 def _box_degrees(lat: float) -> float:
     """A box in degrees sure to hold everything within NEARBY_KM of a point at `lat`."""
-    import math
-
     cos = max(math.cos(math.radians(min(abs(lat), 89.0))), 0.01)
     return NEARBY_KM / 110.0 / cos * 1.2
 

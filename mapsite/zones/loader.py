@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 
+from mapsite.zones import editing
 from mapsite.zones.models import (
     Assumption,
     Place,
@@ -25,7 +26,6 @@ from mapsite.zones.models import (
     WeaponSystem,
     Zone,
 )
-from mapsite.zones.querysets import derived_geometry
 
 DATA_DIR = Path(settings.BASE_DIR) / "geo_data"
 LAYERS = {
@@ -332,14 +332,10 @@ def _load_zone(item, policies, tables, report, reset, references_changed, touche
         fields_changed = _set_fields(zone, values)
         reshape = reshape or fields_changed
     if reshape:
-        geom = derived_geometry(
-            item["derivation"],
-            item["country"],
-            item.get("measured_from", ""),
-            item.get("depth_km"),
-            exclude_zone_ids=[zone.pk] if zone.pk else [],
-            policy_id=policy.pk,
-        )
+        try:
+            geom = editing.derive(zone)
+        except editing.EditRefused as exc:
+            raise LoadError(f"policy.json: zone {slug}: {exc}") from None
         if not isinstance(geom, MultiPolygon):
             raise LoadError(f"policy.json: zone {slug} derived a {geom.geom_type}")
         if is_new or not zone.geom.equals_exact(geom, 1e-9):

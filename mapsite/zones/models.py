@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from mapsite.zones.querysets import ZoneQuerySet
 
+MAX_DEPTH_KM = 2000
+
 
 def _extent(function: str) -> models.Func:
     return models.Func(models.F("geom"), function=function, output_field=models.FloatField())
@@ -54,7 +56,7 @@ class Source(models.Model):
             "speaker": self.speaker,
             "quote": self.quote,
             "date": self.date.isoformat() if self.date else None,
-            "url": self.url,
+            "url": self.url or None,
             "note": self.note,
         }
 
@@ -165,14 +167,6 @@ class Policy(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def as_dict(self) -> dict:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
-            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
-        }
-
 
 class Zone(models.Model):
     """An area where the policy gives one answer."""
@@ -263,7 +257,7 @@ class Zone(models.Model):
             models.CheckConstraint(condition=Q(geom__isvalid=True), name="zone_geom_valid"),
             models.CheckConstraint(condition=WITHIN_WORLD, name="zone_geom_in_bounds"),
             models.CheckConstraint(
-                condition=Q(depth_km__isnull=True) | Q(depth_km__gt=0, depth_km__lte=2000),
+                condition=Q(depth_km__isnull=True) | Q(depth_km__gt=0, depth_km__lte=MAX_DEPTH_KM),
                 name="zone_depth_in_range",
             ),
         ]

@@ -78,21 +78,6 @@ class Snapshot:
         return in_force[-1] if in_force else None
 
 
-def _source_dicts(sources) -> list[dict]:
-    return [
-        {
-            "publisher": s.publisher,
-            "speaker": s.speaker,
-            "quote": s.quote,
-            "date": s.date.isoformat() if s.date else None,
-            "url": s.url or None,
-            "kind": s.kind,
-            "note": s.note,
-        }
-        for s in sources
-    ]
-
-
 def _build(version: int) -> Snapshot:
     policies = [
         PolicyInfo(
@@ -102,7 +87,7 @@ def _build(version: int) -> Snapshot:
             summary=p.summary,
             effective_from=p.effective_from,
             effective_to=p.effective_to,
-            sources=_source_dicts(p.sources.all()),
+            sources=[s.as_dict() for s in p.sources.all()],
             assumptions=[a.as_dict() for a in p.assumptions.all()],
         )
         for p in Policy.objects.prefetch_related("sources", "assumptions__sources")
@@ -129,7 +114,7 @@ def _build(version: int) -> Snapshot:
             prohibited_weapons=[w.slug for w in z.prohibited_weapons.all()],
             permitted_targets=[t.slug for t in z.permitted_targets.all()],
             prohibited_targets=[t.slug for t in z.prohibited_targets.all()],
-            sources=_source_dicts(z.sources.all()),
+            sources=[s.as_dict() for s in z.sources.all()],
             assumptions=[a.as_dict() for a in z.assumptions.all()],
         )
     weapons = {
@@ -140,7 +125,7 @@ def _build(version: int) -> Snapshot:
             "range_km": w.range_km,
             "nominal_range_km": w.nominal_range_km,
             "range_assumption": w.range_assumption.as_dict(),
-            "sources": _source_dicts(w.sources.all()),
+            "sources": [s.as_dict() for s in w.sources.all()],
         }
         for w in WeaponSystem.objects.select_related("range_assumption").prefetch_related(
             "sources", "range_assumption__sources"
@@ -152,7 +137,7 @@ def _build(version: int) -> Snapshot:
             "name": t.name,
             "is_counter_fire": t.is_counter_fire,
             "description": t.description,
-            "sources": _source_dicts(t.sources.all()),
+            "sources": [s.as_dict() for s in t.sources.all()],
         }
         for t in TargetCategory.objects.prefetch_related("sources")
     }
