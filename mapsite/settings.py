@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from mapsite.zones import vocabulary
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MAPSITE_VAR_DIR", BASE_DIR / "var"))
 
@@ -214,10 +216,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (50.35, 36.6),
-    "DEFAULT_ZOOM": 8,
-    "MIN_ZOOM": 3,
-    "MAX_ZOOM": 14,
+    "DEFAULT_CENTER": vocabulary.DEFAULT_CENTER,
+    "DEFAULT_ZOOM": vocabulary.DEFAULT_ZOOM,
+    "MIN_ZOOM": vocabulary.MIN_ZOOM,
+    "MAX_ZOOM": vocabulary.MAX_ZOOM,
     "TILES": [],
     "ATTRIBUTION_PREFIX": "Leaflet",
     "RESET_VIEW": False,

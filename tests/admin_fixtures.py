@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from mapsite.zones import editing
+from mapsite.zones import permissions
 from mapsite.zones.forms import ZoneForm, geometry_as_geojson
 from mapsite.zones.models import Zone
 
@@ -83,7 +83,7 @@ def make_user(username: str, *, staff=True, editor=False, superuser=False):
         username, password=PASSWORD, is_staff=staff, is_superuser=superuser
     )
     if editor:
-        user.groups.add(editing.ensure_editor_group())
+        user.groups.add(permissions.ensure_editor_group())
     return user
 
 

@@ -49,10 +49,11 @@ def console_log_fixture(browser_page):
     return entries
 
 
-def open_map(page, base_url: str, query: str = "") -> None:
-    """Open the map and wait until the zones are drawn."""
-    page.goto(base_url + "/" + query)
+def open_map(page, base_url: str, query: str = ""):
+    """Open the map and wait until the zones are drawn; the page's response."""
+    response = page.goto(base_url + "/" + query)
     wait_for_zones(page)
+    return response
 
 
 def wait_for_zones(page, date: str | None = None) -> None:
@@ -66,7 +67,7 @@ def screen_point(page, lat: float, lon: float) -> dict:
     """Where a lat/lon is on the page, in CSS pixels."""
     return page.evaluate(
         """([lat, lon]) => {
-            const map = window.policyMap;
+            const map = window.PolicyMap.map;
             const p = map.latLngToContainerPoint([lat, lon]);
             const box = map.getContainer().getBoundingClientRect();
             return {x: box.left + p.x, y: box.top + p.y};
@@ -98,7 +99,7 @@ def verdict(page, **expected: str) -> str:
 def map_view(page) -> dict:
     return page.evaluate(
         """() => {
-            const map = window.policyMap, c = map.getCenter();
+            const map = window.PolicyMap.map, c = map.getCenter();
             return {lat: +c.lat.toFixed(4), lon: +c.lng.toFixed(4), zoom: map.getZoom()};
         }"""
     )

@@ -47,7 +47,9 @@ def test_a_form_without_its_version_is_refused(editor_client):
 @pytest.mark.django_db
 def test_save_zone_itself_refuses_a_stale_version(other_editor):
     counter_fire = zone("counter-fire-kharkiv")
-    editing.save_zone(zone("counter-fire-kharkiv"), other_editor, expected_version=1)
+    theirs = zone("counter-fire-kharkiv")
+    theirs.description = "Their wording."
+    editing.save_zone(theirs, other_editor, expected_version=1)
     counter_fire.depth_km = 60
     with pytest.raises(editing.EditConflict, match="changed by other-editor at"):
         editing.save_zone(counter_fire, expected_version=1)

@@ -46,7 +46,7 @@ def test_save_as_draft_leaves_the_published_zone_and_the_public_map_alone(editor
     # Never public: not in the verdict engine, the published queryset, or the endpoints.
     snapshot.forget()
     assert draft.pk not in snapshot.current().zones
-    assert not Zone.objects.published().filter(pk=draft.pk).exists()
+    assert not Zone.objects.public().filter(pk=draft.pk).exists()
     assert engine.verdict_at(NEAR_70_KM)["zone"]["slug"] == "counter-fire-kharkiv"
     slugs = public_zone_slugs(editor_client)
     assert "counter-fire-kharkiv-draft" not in slugs and "counter-fire-kharkiv" in slugs
@@ -122,7 +122,7 @@ def test_publishing_a_new_draft_makes_it_public(editor_client, editor):
     editing.publish_draft(proposed, editor)
     proposed.refresh_from_db()
     assert proposed.published and proposed.version == 2
-    assert Zone.objects.published().filter(slug="proposed").exists()
+    assert Zone.objects.public().filter(slug="proposed").exists()
     assert zone("deep-strike-russia").version == 2  # the remainder made room for it
 
 

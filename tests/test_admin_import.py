@@ -60,7 +60,7 @@ def test_it_imports_a_good_file_as_drafts_by_default(editor):
     assert square.is_draft and square.derivation == "drawn" and square.area_km2 > 0
     assert [w.slug for w in square.permitted_weapons.all()] == ["gmlrs"]
     assert square.history.first().history_user == editor
-    assert not Zone.objects.published().filter(slug__in=["belgorod-square", "voronezh-square"])
+    assert not Zone.objects.public().filter(slug__in=["belgorod-square", "voronezh-square"])
     assert zone("deep-strike-russia").version == 1
 
 
@@ -68,7 +68,7 @@ def test_it_imports_a_good_file_as_drafts_by_default(editor):
 def test_it_publishes_at_once_when_asked(editor):
     report = importer.import_zones(as_file(good_file()), policy=POLICY, publish=True, user=editor)
     assert report.created == ["belgorod-square", "voronezh-square"]
-    assert Zone.objects.published().filter(slug="voronezh-square").exists()
+    assert Zone.objects.public().filter(slug="voronezh-square").exists()
     remainder = zone("deep-strike-russia")
     assert remainder.version == 2  # regrown once for the whole import
 
@@ -259,7 +259,7 @@ def test_the_command_publishes_with_publish(tmp_path):
     path = tmp_path / "zones.geojson"
     path.write_text(json.dumps(good_file()))
     call_command("import_zones", str(path), "--policy", POLICY, "--publish")
-    assert Zone.objects.published().filter(slug="belgorod-square").exists()
+    assert Zone.objects.public().filter(slug="belgorod-square").exists()
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from mapsite.zones import editing
+from mapsite.zones import editing, permissions
 from mapsite.zones.models import Zone
 from tests.admin_fixtures import *  # noqa: F403
 from tests.admin_fixtures import (
@@ -83,9 +83,9 @@ def test_it_refuses_changes_and_imports_from_non_editors(who):
 
 @pytest.mark.django_db
 def test_the_migration_made_the_zone_editors_group():
-    group = Group.objects.get(name=editing.EDITOR_GROUP)
+    group = Group.objects.get(name=permissions.EDITOR_GROUP)
     codenames = set(group.permissions.values_list("codename", flat=True))
-    for model in editing.EDITOR_MODELS:
+    for model in permissions.EDITOR_MODELS:
         assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames
     assert "delete_zone" in codenames and "delete_policy" not in codenames
 
@@ -95,7 +95,7 @@ def test_the_create_editor_command_makes_a_staff_editor(capsys):
     from django.core.management import call_command
 
     call_command("create_editor", "newbie", "--no-password")
-    user = Group.objects.get(name=editing.EDITOR_GROUP).user_set.get(username="newbie")
+    user = Group.objects.get(name=permissions.EDITOR_GROUP).user_set.get(username="newbie")
     assert user.is_staff and not user.is_superuser and not user.has_usable_password()
     assert "create_editor: created newbie" in capsys.readouterr().out
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.db import connection
 
-from mapsite.zones import engine, snapshot
+from mapsite.zones import engine, querysets, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +52,13 @@ def test_the_point_lookup_uses_the_pieces_gist_index():
         (index,) = cursor.fetchone()
         policy = snapshot.current().policy_on(dt.date(2024, 6, 1))
         cursor.execute(
-            "EXPLAIN (FORMAT JSON) " + engine.LOOKUP_SQL,
+            "EXPLAIN (FORMAT JSON) " + querysets.LOOKUP_SQL,
             {
                 "lon": 36.58,
                 "lat": 50.6,
                 "policy": policy.id,
-                "box": engine._box_degrees(50.6),
+                "border": querysets.BORDER_SLUG,
+                "box": querysets._box_degrees(50.6, engine.NEARBY_KM),
                 "radius": engine.NEARBY_KM * 1000,
             },
         )

@@ -4,7 +4,7 @@ import pytest
 from django.http import QueryDict
 
 from mapsite.api import geojson, params
-from mapsite.front.views import _simplify_for
+from mapsite.zones import vocabulary
 from mapsite.zones.models import Assumption
 from tests.api_support import get
 
@@ -59,15 +59,19 @@ def test_simplify_still_refuses_what_it_refused():
             params.simplify(QueryDict(f"simplify={bad}"))
 
 
-def test_every_tolerance_the_page_asks_for_is_on_the_ladder():
-    """The zones (zones.js), oblasts, borders and countries (layers.js) ask for these."""
+def test_every_tolerance_the_page_may_ask_for_is_served_as_asked():
+    """The page picks its tolerances from the ladder; the API snaps each to itself."""
+    ladder = vocabulary.simplify_ladder()
+    assert ladder[0] == vocabulary.SIMPLIFY_MIN_METRES and ladder[-1] == 100_000
+    for step in ladder:
+        assert params.simplify(QueryDict(f"simplify={step}")) == step
+
+
+def test_the_first_view_s_tolerance_is_on_the_ladder():
+    ladder = set(vocabulary.simplify_ladder())
     for lat in [x / 2 for x in range(-179, 180)]:
-        for zoom in range(3, 15):
-            zones = _simplify_for(lat, zoom)
-            layer = min(zones, 100_000)
-            countries = min(max(params.one_figure(layer * 4), 2000), 100_000)
-            for asked in (zones, max(layer, 300), min(layer, 200), countries):
-                assert params.one_figure(asked) == asked, (lat, zoom, asked)
+        for zoom in range(vocabulary.MIN_ZOOM, vocabulary.MAX_ZOOM + 1):
+            assert vocabulary.tolerance_for(lat, zoom) in ladder, (lat, zoom)
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,11 @@ def verdict(client, point, **extra) -> dict:
     response = get(client, verdict_url(*point, **extra))
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/json"
-    return response.json()
+    body = response.json()
+    assert all(set(reason) == {"code", "text"} for reason in body["reasons"]), body["reasons"]
+    # The reasons' words, for the assertions below; their codes are checked on their own.
+    body["reasons"] = [reason["text"] for reason in body["reasons"]]
+    return body
 
 
 @pytest.mark.parametrize("point", [KYIV, KHARKIV])

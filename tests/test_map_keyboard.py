@@ -71,7 +71,7 @@ def test_a_verdict_without_a_mouse(browser_page, loaded_live_server, local_tiles
     page.wait_for_function("() => document.getElementById('weapon-select').value === 'atacms'")
     assert verdict(page, weapon="atacms") == "prohibited"
     # The "ask about the map centre" button.
-    page.evaluate("() => window.policyMap.setView([49.99, 36.23], 9, {animate: false})")
+    page.evaluate("() => window.PolicyMap.map.setView([49.99, 36.23], 9, {animate: false})")
     page.focus("#ask-centre")
     page.keyboard.press("Enter")
     page.wait_for_function(

@@ -68,7 +68,7 @@ def test_it_draws_the_zones_styled_by_status(browser_page, loaded_live_server, l
     # The area the permission changed is outlined, and the panel says what changed.
     assert page.locator("path.zone-changed").count() == 1
     note = page.inner_text("#change-note")
-    assert "changed from prohibited to permitted for counter-fire only on 30 May 2024" in note
+    assert "changed from prohibited to counter-fire only on 30 May 2024" in note
     # Borders, the emphasised Kharkiv segment, oblast names and cities.
     page.wait_for_selector("path.kharkiv-segment", state="attached")
     page.wait_for_function("() => document.querySelectorAll('.oblast-label').length >= 10")
@@ -122,7 +122,7 @@ def test_it_fits_a_phone(browser, loaded_live_server, local_tiles):
         screenshot(page, "map_phone")
         point = page.evaluate(
             """([lat, lon]) => {
-                const m = window.policyMap, p = m.latLngToContainerPoint([lat, lon]);
+                const m = window.PolicyMap.map, p = m.latLngToContainerPoint([lat, lon]);
                 const b = m.getContainer().getBoundingClientRect();
                 return {x: b.left + p.x, y: b.top + p.y};
             }""",
@@ -253,7 +253,7 @@ def test_the_deep_strike_band_is_drawn_on_first_load(browser_page, loaded_live_s
     page.hover("#panel")
     screenshot(page, "map_deep_strike_band")
     # 300 km is wider than the first view: zoomed out, the whole ring and its label show.
-    page.evaluate("() => window.policyMap.setView([50.5, 36.5], 6, {animate: false})")
+    page.evaluate("() => window.PolicyMap.map.setView([50.5, 36.5], 6, {animate: false})")
     page.wait_for_timeout(300)
     ring = page.locator("path.reach--atacms").bounding_box()
     label = page.locator(".reach-label--atacms").bounding_box()

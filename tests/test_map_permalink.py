@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_the_permalink_round_trips(browser, browser_page, loaded_live_server, local_tiles):
     page = browser_page
     open_map(page, loaded_live_server.url)
-    page.evaluate("() => window.policyMap.setView([50.45, 36.9], 9, {animate: false})")
+    page.evaluate("() => window.PolicyMap.map.setView([50.45, 36.9], 9, {animate: false})")
     page.check("input[name=date][data-policy=within-ukraine-only]")
     page.select_option("#weapon-select", "gmlrs")
     page.select_option("#target-select", "launchers")
@@ -62,7 +62,7 @@ def test_the_address_bar_follows_the_map(browser_page, loaded_live_server, local
     page = browser_page
     open_map(page, loaded_live_server.url)
     history = page.evaluate("() => history.length")
-    page.evaluate("() => window.policyMap.setView([50.1, 37.2], 10, {animate: false})")
+    page.evaluate("() => window.PolicyMap.map.setView([50.1, 37.2], 10, {animate: false})")
     page.wait_for_function("() => location.search.includes('z=10')")
     assert "c=50.1,37.2" in page.url
     page.select_option("#weapon-select", "atacms")

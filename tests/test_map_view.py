@@ -52,7 +52,7 @@ def test_it_names_the_area_that_changed_with_the_permission(client):
             "from_status": "prohibited",
             "to_status": "restricted",
             "from_label": "Prohibited",
-            "to_label": "Permitted for counter-fire only",
+            "to_label": "Counter-fire only",
         }
     ]
 

@@ -9,6 +9,8 @@ import json
 
 from django.db import connection, transaction
 
+from mapsite.zones.querysets import public_sql
+
 METRES_PER_DEGREE_LAT = 111_320.0
 
 # Layers of reference features the map draws, and how each is chosen.
@@ -47,7 +49,7 @@ def display_geometry(column: str, simplify: bool) -> str:
                     FROM (SELECT ST_Scale(ST_SimplifyPreserveTopology(ST_Scale({c}, k, 1),
                                                                       %(tolerance)s),
                                           1 / k, 1) AS s
-                            FROM (SELECT {scale} AS k) AS scale) AS simple) AS valid)"""
+                            FROM (SELECT {scale} AS k) AS scale) AS simple) AS valid)"""  # noqa: S608 (constants)
     return f"ST_AsGeoJSON(ST_ForcePolygonCCW({geom}), 6, 0)::json"
 
 
@@ -57,7 +59,7 @@ WITH z AS (
          z.geom, p.slug AS policy_slug, p.title AS policy_title,
          p.effective_from, p.effective_to
     FROM zones_zone z JOIN zones_policy p ON p.id = z.policy_id
-   WHERE z.published AND z.draft_of_id IS NULL AND {where}
+   WHERE {public} AND {where}
 ),
 weapons AS MATERIALIZED (
   SELECT id, sort_order AS ord, slug, json_build_object('slug', slug, 'name', name) AS obj
@@ -177,7 +179,9 @@ def zones_collection(
         )
         params.update(zip(("minlon", "minlat", "maxlon", "maxlat"), bbox, strict=True))
     sql = ZONES_SQL.format(
-        where=" AND ".join(where), geometry=display_geometry("z.geom", simplify > 0)
+        public=public_sql("z"),
+        where=" AND ".join(where),
+        geometry=display_geometry("z.geom", simplify > 0),
     )
     return _encode(_fetch(sql + COLLECTION, params, work_mem=EXPORT_WORK_MEM))
 
@@ -185,10 +189,13 @@ def zones_collection(
 def zone_feature(slug: str, simplify: float = 0) -> bytes | None:
     """One published zone as a Feature, or None."""
     sql = ZONES_SQL.format(
-        where="z.slug = %(slug)s", geometry=display_geometry("z.geom", simplify > 0)
+        public=public_sql("z"),
+        where="z.slug = %(slug)s",
+        geometry=display_geometry("z.geom", simplify > 0),
     )
     params = {"slug": slug, "tolerance": tolerance_degrees(simplify)}
-    return _encode(_fetch(sql + "SELECT feature::text FROM features", params))
+    features = "SELECT feature::text FROM features"
+    return _encode(_fetch(sql + features, params))
 
 
 LAYER_SQL = """

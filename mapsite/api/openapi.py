@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from mapsite.api import schemas
 from mapsite.api.responses import Body
 from mapsite.api.schemas import SCHEMAS, ref
 
@@ -125,7 +126,7 @@ PATHS = {
             query(
                 "kind",
                 "Only zones of this kind.",
-                {"enum": ["ukraine", "counter-fire", "deep-strike"]},
+                schemas.KINDS,
             ),
             BBOX,
             SIMPLIFY,

@@ -7,9 +7,11 @@ for anything it cannot use; the views turn that into a 400 JSON answer.
 import datetime as dt
 import math
 import re
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.http import QueryDict
+
+from mapsite.zones import vocabulary
 
 # Plain ASCII decimal numbers only: no "nan", "inf", "1_000", " 1 ", or other scripts' digits.
 NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
@@ -22,7 +24,6 @@ MAX_SLUG_CHARS = 80
 # are snapped to a coarse grid first: a bbox outward to whole hundredths of a degree
 # (it still covers what was asked), a tolerance to one significant figure in whole metres.
 BBOX_GRID = Decimal("0.01")
-SIMPLIFY_MAX = 100_000
 
 
 class BadParam(ValueError):
@@ -146,30 +147,13 @@ def bbox(query: QueryDict, name: str = "bbox") -> tuple[float, float, float, flo
     )
 
 
-def one_figure(value: float | str) -> float:
-    """`value` (metres, >= 0) to one significant figure, halves up, in whole metres.
-
-    The ladder is 0, 1…9, 10, 20…90, 100, 200… : the rule the map page uses for the
-    tolerances it asks for (PM.simplifyFor in static/front/js/zones.js and _simplify_for in
-    mapsite/front/views.py), so every value the page sends maps to itself. Below half a
-    metre is 0 (no simplification).
-    """
-    exact = Decimal(str(value))
-    if exact < Decimal("0.5"):
-        return 0.0
-    if exact < 1:
-        return 1.0
-    step = Decimal(1).scaleb(exact.adjusted())
-    return float(exact.quantize(step, rounding=ROUND_HALF_UP))
-
-
 def simplify(query: QueryDict, name: str = "simplify", default: float = 0.0) -> float:
-    """A display tolerance in metres, 0 (none) to 100 km, snapped by `one_figure`."""
+    """A display tolerance in metres, 0 (none) to 100 km, snapped to one significant figure."""
     value = raw(query, name)
     if value is None:
         return default
-    _number(value, name, 0, SIMPLIFY_MAX, "a tolerance in metres")
-    return one_figure(value)
+    _number(value, name, 0, vocabulary.SIMPLIFY_MAX_METRES, "a tolerance in metres")
+    return vocabulary.one_figure(value)
 
 
 def integer(query: QueryDict, name: str, low: int, high: int, default: int) -> int:

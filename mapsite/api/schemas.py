@@ -1,5 +1,11 @@
 """JSON Schemas (2020-12, as OpenAPI 3.1 uses) of the API's answers."""
 
+from mapsite.zones import vocabulary
+
+KINDS = {"enum": [kind for kind, _ in vocabulary.ZONE_KINDS]}
+ZONE_STATUSES = {"enum": [status.slug for status in vocabulary.ZONE_STATUSES]}
+VERDICT_STATUSES = {"enum": [status.slug for status in vocabulary.VERDICT_ANSWERS]}
+
 
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -79,21 +85,28 @@ SCHEMAS = {
         title={"type": "string"},
         effective_from=nullable("string", format="date"),
         effective_to=nullable("string", format="date"),
+        when={"type": "string", "description": "When it applied, in words."},
     ),
     "ZoneSummary": obj(
         ["slug", "name", "kind"],
         slug={"type": "string"},
         name={"type": "string"},
-        kind={"enum": ["ukraine", "counter-fire", "deep-strike"]},
-        status={"enum": ["permitted", "restricted", "prohibited"]},
+        kind=KINDS,
+        status=ZONE_STATUSES,
     ),
     "Verdict": obj(
         ["status", "zone", "policy", "reasons", "sources", "distance_to_border_km", "nearby"],
-        status={"enum": ["permitted", "prohibited", "not_covered"]},
+        status=VERDICT_STATUSES,
         zone={"oneOf": [ref("ZoneSummary"), {"type": "null"}]},
         policy={"oneOf": [ref("PolicyRef"), {"type": "null"}]},
         query={"type": "object"},
-        reasons=array({"type": "string"}),
+        reasons=array(
+            obj(
+                ["code", "text"],
+                code={"type": "string", "description": "What the reason is about."},
+                text={"type": "string"},
+            )
+        ),
         sources=array(ref("Source")),
         assumptions=array(ref("Assumption")),
         distance_to_border_km=nullable("number", minimum=0),
@@ -132,8 +145,8 @@ SCHEMAS = {
         ],  # fmt: skip
         slug={"type": "string"},
         name={"type": "string"},
-        kind={"enum": ["ukraine", "counter-fire", "deep-strike"]},
-        status={"enum": ["permitted", "restricted", "prohibited"]},
+        kind=KINDS,
+        status=ZONE_STATUSES,
         policy={"type": "string"},
         policy_title={"type": "string"},
         valid_from=nullable("string", format="date"),

@@ -2,8 +2,6 @@
 
 import datetime as dt
 import logging
-import math
-import re
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -13,10 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from pyproj import Geod
 
-from mapsite.api.params import one_figure
-from mapsite.zones import snapshot
+from mapsite.front import permalink
+from mapsite.zones import snapshot, vocabulary
 from mapsite.zones.models import Assumption, Place, Source, Zone
-from mapsite.zones.querysets import status_changes
 
 # Cities labelled on the map: the largest places, skipping city districts and
 # suburbs that lie within PLACE_SPACING_KM of a larger place already chosen.
@@ -24,52 +21,10 @@ PLACE_CANDIDATES = 400
 PLACE_LIMIT = 120
 PLACE_SPACING_KM = 12.0
 
-STATUS_LABELS = dict(Zone.Status.choices)
-KIND_LABELS = dict(Zone.Kind.choices)
-
 logger = logging.getLogger(__name__)
 
 GEOD = Geod(ellps="WGS84")
-# ASCII digits only: \d would also take other scripts' digits (which fromisoformat accepts).
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RETRY_AFTER_SECONDS = 30
-
-
-def _simplify_for(lat: float, zoom: int) -> int:
-    """Metres per pixel at `lat` and `zoom`, times 1.5, to one significant figure.
-
-    The same sum as PM.simplifyFor in static/front/js/zones.js, so that the zones URL the
-    page preloads is the one its script asks for.
-    """
-    metres_per_pixel = 40075016.7 * math.cos(math.radians(lat)) / 2 ** (zoom + 8)
-    return max(10, int(one_figure(metres_per_pixel * 1.5)))
-
-
-def _permalink_date(value: str, default: str) -> str:
-    """`value` if it is a real calendar day written YYYY-MM-DD in ASCII digits, else `default`."""
-    if not DATE.fullmatch(value):
-        return default
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        return default
-
-
-def _first_zones_url(request: HttpRequest, config: dict) -> str:
-    """The zones URL the script will ask for first, read from the permalink like zones.js."""
-    query = request.GET
-    date = _permalink_date(query.get("date", ""), config["defaultDate"])
-    try:
-        zoom = max(3, min(14, int(query.get("z", ""))))
-    except ValueError:
-        zoom = config["zoom"]
-    try:
-        lat, lon = (float(part) for part in query.get("c", "").split(","))
-        if not (abs(lat) <= 90 and abs(lon) <= 180):
-            raise ValueError
-    except ValueError:
-        lat = config["center"][0]
-    return f"/api/zones.geojson?date={date}&simplify={_simplify_for(lat, zoom)}"
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -85,17 +40,6 @@ def _shown_date(policy) -> str:
     return dt.datetime.now(dt.UTC).date().isoformat()
 
 
-def _policy_when(policy) -> str:
-    """When a policy version applied, in words: "Before 30 May 2024", "From 30 May 2024"."""
-    if policy.effective_from and policy.effective_to:
-        return f"{policy.effective_from:%-d %b %Y} to {policy.effective_to:%-d %b %Y}"
-    if policy.effective_from:
-        return f"From {policy.effective_from:%-d %b %Y}"
-    if policy.effective_to:
-        return f"Before {policy.effective_to:%-d %b %Y}"
-    return "Always"
-
-
 def _changes(snap, policies) -> list[dict]:
     """Areas whose status changed when each policy version took effect (cached per data version)."""
     key = ("front", "changes")
@@ -103,7 +47,7 @@ def _changes(snap, policies) -> list[dict]:
         return snap.responses[key]
     changes = []
     for before, policy in zip(policies, policies[1:], strict=False):
-        for slug, name, status, was in status_changes(before.id, policy.id):
+        for slug, name, status, was in Zone.objects.status_changes(before.id, policy.id):
             changes.append(
                 {
                     "policy": policy.slug,
@@ -112,8 +56,8 @@ def _changes(snap, policies) -> list[dict]:
                     "name": name,
                     "from_status": was,
                     "to_status": status,
-                    "from_label": STATUS_LABELS.get(was, was),
-                    "to_label": STATUS_LABELS.get(status, status),
+                    "from_label": vocabulary.STATUS[was].label,
+                    "to_label": vocabulary.STATUS[status].label,
                 }
             )
     snap.responses[key] = changes
@@ -149,19 +93,19 @@ def _labelled_places(snap) -> list[dict]:
 def _zone_rows(snap) -> list[dict]:
     """Every published zone, by policy version, for the text alternative to the map."""
     order = {policy.slug: i for i, policy in enumerate(snap.policies)}
-    status_order = {"permitted": 0, "restricted": 1, "prohibited": 2}
+    shown = [status.slug for status in vocabulary.ZONE_STATUSES]
     zones = sorted(
         snap.zones.values(),
-        key=lambda z: (order.get(z.policy_slug, 99), status_order.get(z.status, 9), z.slug),
+        key=lambda z: (order.get(z.policy_slug, 99), shown.index(z.status), z.slug),
     )
     return [
         {
             "slug": z.slug,
             "name": z.name,
             "kind": z.kind,
-            "kind_label": KIND_LABELS.get(z.kind, z.kind),
+            "kind_label": vocabulary.KIND_LABEL[z.kind],
             "status": z.status,
-            "status_label": STATUS_LABELS.get(z.status, z.status),
+            "status_label": vocabulary.STATUS[z.status].label,
             "policy": z.policy_slug,
             "area_km2": z.area_km2,
             "depth_km": z.depth_km,
@@ -207,21 +151,25 @@ def _index(request: HttpRequest) -> HttpResponse:
             "slug": p.slug,
             "title": p.title,
             "summary": p.summary,
-            "when": _policy_when(p),
+            "when": vocabulary.period_in_words(p.effective_from, p.effective_to),
             "effective_from": _iso(p.effective_from),
             "effective_to": _iso(p.effective_to),
             "date": _shown_date(p),
         }
         for p in policies
     ]
-    leaflet = settings.LEAFLET_CONFIG
+    default_date = _shown_date(current) if current else today.isoformat()
+    view = permalink.read(request.GET, default_date, list(snap.weapons), list(snap.targets))
+    first_zones = permalink.first_zones(view)
     config = {
+        **vocabulary.page_vocabulary(),
+        "locale": "en-GB",
         "tileUrl": settings.TILE_URL,
         "tileAttribution": settings.TILE_ATTRIBUTION,
-        "center": list(leaflet.get("DEFAULT_CENTER", (50.35, 36.6))),
-        "zoom": leaflet.get("DEFAULT_ZOOM", 8),
         "policies": policy_options,
-        "defaultDate": _shown_date(current) if current else today.isoformat(),
+        "defaultDate": default_date,
+        "view": view,
+        "firstZones": first_zones,
         "weapons": [
             {"slug": w["slug"], "name": w["name"], "range_km": w["range_km"]}
             for w in snap.weapons.values()
@@ -242,10 +190,12 @@ def _index(request: HttpRequest) -> HttpResponse:
         "zones": _zone_rows(snap),
         "assumptions": Assumption.objects.order_by("pk"),
         "depth_notes": _depth_assumptions(snap, current),
+        "statuses": vocabulary.ZONE_STATUSES,
+        "css_variables": vocabulary.css_variables(),
     }
     response = render(request, "front/index.html", context)
     # The first view's zones start downloading with the page (zones.js asks for this URL).
-    response["Link"] = f"<{_first_zones_url(request, config)}>; rel=preload; as=fetch; crossorigin"
+    response["Link"] = f"<{first_zones['url']}>; rel=preload; as=fetch; crossorigin"
     return response
 
 

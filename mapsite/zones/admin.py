@@ -57,9 +57,9 @@ class DraftFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "published":
-            return queryset.published()
+            return queryset.public()
         if self.value() == "draft":
-            return queryset.exclude(published=True, draft_of__isnull=True)
+            return queryset.not_public()
         return queryset
 
 
@@ -184,7 +184,7 @@ class ZoneAdmin(LeafletGeoAdminMixin, HistoryAdmin):
     def _save_as_draft(self, request, object_id) -> HttpResponse | None:
         """Save the posted changes to a published zone as a new draft; None to re-show errors."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not editing.is_public(obj):
+        if obj is None or not obj.is_public:
             return None
         if not self.has_change_permission(request, obj):
             raise PermissionDenied

@@ -1,25 +1,20 @@
-"""The one write path for zones: admin saves, drafts, publishing, reverts and imports.
+"""Editors' operations on zones: admin saves, drafts, publishing, reverts and imports.
 
 `save_zone` checks the geometry (or derives it in PostGIS from the zone's parameters),
-refuses a save when someone else changed the zone since it was loaded, records who
-made the change, rebuilds the lookup pieces and keeps the policy's `remainder` zones
-complementary. Every write bumps the data version (a database trigger), so the public
-map, verdicts and exports pick the change up at once. Drafts are never public.
+records who made the change and keeps the policy's `remainder` zones complementary.
+The invariants of every write (the version bump, the `edited` mark, refusing a stale
+copy, the area and the lookup pieces) live in the database, so a change made anywhere
+else keeps them too; every write also bumps the data version, so the public map,
+verdicts and exports pick it up at once. Drafts are never public.
 """
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils import timezone
 
 from mapsite.zones import validation
-from mapsite.zones.models import MAX_DEPTH_KM, ReferenceFeature, Zone
-from mapsite.zones.querysets import derived_geometry
+from mapsite.zones.errors import EditConflict, EditRefused
+from mapsite.zones.models import MAX_DEPTH_KM, ReferenceFeature, Zone, changed_by, conflict_message
 
-EDITOR_GROUP = "Zone editors"
-EDITOR_MODELS = ("zone", "policy", "source", "assumption", "weaponsystem", "targetcategory")
-EDITOR_ACTIONS = ("add", "change", "view")
-# Editors may delete zones, but the admin lets them delete drafts only.
-EDITOR_EXTRA = ("delete_zone",)
+__all__ = ["EditConflict", "EditRefused", "conflict_message", "save_zone"]
 
 # What a draft carries and publishing copies onto the published zone (with Zone.LINK_FIELDS).
 ZONE_FIELDS = (
@@ -34,39 +29,6 @@ ZONE_FIELDS = (
     "measured_from",
     "depth_km",
 )
-
-
-class EditRefused(Exception):
-    """A zone change that cannot be saved; nothing was stored and the message says why."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class EditConflict(EditRefused):
-    """Someone else saved the zone after it was loaded."""
-
-
-def is_public(zone) -> bool:
-    return bool(zone.published) and zone.draft_of_id is None
-
-
-def changed_by(zone_id: int) -> str:
-    """'<user> at <time>' for the latest recorded change to a zone."""
-    record = Zone.history.filter(id=zone_id).select_related("history_user").first()
-    if record is None:
-        return "someone"
-    user = record.history_user.get_username() if record.history_user else "a data load"
-    when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S %Z")
-    return f"{user} at {when}"
-
-
-def conflict_message(zone_id: int) -> str:
-    return (
-        f"This zone was changed by {changed_by(zone_id)} after you opened it; reload to see "
-        "their changes — your edit was not saved."
-    )
 
 
 def current_version(zone_id: int | None) -> int | None:
@@ -124,7 +86,7 @@ def derive(zone):
     # would replace.
     exclude = [pk for pk in (zone.pk, zone.draft_of_id) if pk is not None]
     try:
-        geom = derived_geometry(
+        geom = Zone.objects.derived_geometry(
             zone.derivation,
             zone.country,
             zone.measured_from,
@@ -146,7 +108,7 @@ def regenerate_remainders(policy_ids, user=None, reason: str = "", skip=()) -> l
     """Recompute the published `remainder` zones of these policies; the ids that changed."""
     changed = []
     queryset = (
-        Zone.objects.published()
+        Zone.objects.public()
         .select_for_update()
         .filter(policy_id__in=list(policy_ids), derivation=Zone.Derivation.REMAINDER)
         .exclude(pk__in=list(skip))
@@ -157,14 +119,11 @@ def regenerate_remainders(policy_ids, user=None, reason: str = "", skip=()) -> l
         if zone.geom is not None and zone.geom.equals_exact(geom, 1e-9):
             continue
         zone.geom = geom
-        zone.version += 1
         zone._change_reason = f"Shape regenerated: {reason}" if reason else "Shape regenerated"
         if user is not None:
             zone._history_user = user
         zone.save()
         changed.append(zone.pk)
-    if changed:
-        Zone.objects.filter(pk__in=changed).rebuild_pieces()
     return changed
 
 
@@ -194,13 +153,13 @@ def save_zone(
             before = (
                 Zone.objects.select_for_update()
                 .filter(pk=zone.pk)
-                .values("version", "policy_id", "published", "draft_of_id")
+                .values("policy_id", "published", "draft_of_id")
                 .first()
             )
             if before is None:
                 raise EditRefused("This zone has been deleted; your edit was not saved.")
-            if expected_version is not None and before["version"] != expected_version:
-                raise EditConflict(conflict_message(zone.pk))
+            if expected_version is not None:
+                zone.version = expected_version  # the database refuses it if stale
         if zone.derivation == Zone.Derivation.DRAWN:
             try:
                 zone.geom = validation.clean_zone_geometry(zone.geom)
@@ -208,20 +167,16 @@ def save_zone(
                 raise EditRefused(str(exc), field="geom") from None
         else:
             zone.geom = derive(zone)
-        zone.version = before["version"] + 1 if before else 1
-        zone.edited = True
         if user is not None:
             zone._history_user = user
         if reason:
             zone._change_reason = reason
         _save_with_links(zone, links)
-        Zone.objects.filter(pk=zone.pk).rebuild_pieces()
-        policies = {zone.policy_id} if is_public(zone) else set()
+        policies = {zone.policy_id} if zone.is_public else set()
         if before and before["published"] and before["draft_of_id"] is None:
             policies.add(before["policy_id"])
         if regenerate and policies:
             regenerate_remainders(policies, user, reason=f"{zone.slug} changed", skip=[zone.pk])
-        zone.refresh_from_db(fields=["area_km2"])
     return zone
 
 
@@ -278,7 +233,7 @@ def save_as_draft(zone, user=None, links: dict | None = None, based_on_version=N
     (default: the published zone's).
     """
     original = Zone.objects.filter(pk=zone.pk).first() if zone.pk is not None else None
-    if original is None or not is_public(original):
+    if original is None or not original.is_public:
         raise EditRefused("Only a published zone can have a draft made from it.")
     with transaction.atomic():
         draft = Zone(**{name: getattr(zone, name) for name in ZONE_FIELDS})
@@ -329,22 +284,9 @@ def publish_draft(draft, user=None):
 def delete_zone(zone, user=None) -> None:
     """Delete a zone; deleting a published zone regrows the policy's remainder zones."""
     with transaction.atomic():
-        public, policy_id = is_public(zone), zone.policy_id
+        public, policy_id = zone.is_public, zone.policy_id
         if user is not None:
             zone._history_user = user
         zone.delete()
         if public:
             regenerate_remainders({policy_id}, user, reason=f"{zone.slug} deleted")
-
-
-# --- The editors group --------------------------------------------------------------------
-
-
-def ensure_editor_group() -> Group:
-    """The "Zone editors" group with its permissions (also made by migration 0004)."""
-    group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
-    codenames = [f"{a}_{m}" for m in EDITOR_MODELS for a in EDITOR_ACTIONS] + list(EDITOR_EXTRA)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="zones", codename__in=codenames)
-    )
-    return group

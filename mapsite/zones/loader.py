@@ -25,6 +25,7 @@ from mapsite.zones.models import (
     TargetCategory,
     WeaponSystem,
     Zone,
+    bundled_data_load,
 )
 
 DATA_DIR = Path(settings.BASE_DIR) / "geo_data"
@@ -169,7 +170,7 @@ def load(reset: bool = False, data_dir: Path = DATA_DIR) -> LoadReport:
             raise LoadError(f"{data_dir / 'policy/policy.json'}: '{part}' must be a list")
     check_quotes(policy, data_dir / "source" / "report.txt")
     report = LoadReport()
-    with transaction.atomic():
+    with transaction.atomic(), bundled_data_load():
         references_changed = _load_references(layers, report)
         _load_places(places, report)
         _load_policy(policy, report, reset, references_changed)
@@ -347,7 +348,6 @@ def _load_zone(item, policies, tables, report, reset, references_changed, touche
     if fields_changed or reset:
         report.count(report.created if is_new else report.updated, "zones")
         zone.save()
-        Zone.objects.filter(pk=zone.pk).rebuild_pieces()
         touched.add(policy.pk)
     for name in Zone.LINK_FIELDS:
         table = tables[Zone._meta.get_field(name).related_model]

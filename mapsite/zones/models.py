@@ -1,13 +1,26 @@
 """The policy as data: sources, assumptions, weapons, targets, policies and zones."""
 
+import contextlib
+
 from django.contrib.gis.db import models
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
-from mapsite.zones.querysets import ZoneQuerySet
+from mapsite.zones import vocabulary
+from mapsite.zones.errors import STALE_ZONE_SQLSTATE, EditConflict
+from mapsite.zones.querysets import DataVersionQuerySet, ZoneManager, ZonePieceQuerySet
 
 MAX_DEPTH_KM = 2000
+
+
+def _choices(pairs) -> list[tuple[str, tuple[str, str]]]:
+    """(value, label) pairs as the functional TextChoices API takes them."""
+    return [(value.upper().replace("-", "_"), (value, label)) for value, label in pairs]
 
 
 def _extent(function: str) -> models.Func:
@@ -171,15 +184,10 @@ class Policy(models.Model):
 class Zone(models.Model):
     """An area where the policy gives one answer."""
 
-    class Kind(models.TextChoices):
-        UKRAINE = "ukraine", "Ukrainian territory"
-        COUNTER_FIRE = "counter-fire", "Counter-fire area in Russia"
-        DEEP_STRIKE = "deep-strike", "Deep inside Russia"
-
-    class Status(models.TextChoices):
-        PERMITTED = "permitted", "Permitted"
-        RESTRICTED = "restricted", "Permitted for counter-fire only"
-        PROHIBITED = "prohibited", "Prohibited"
+    Kind = models.TextChoices("Kind", _choices(vocabulary.ZONE_KINDS))
+    Status = models.TextChoices(
+        "Status", _choices((s.slug, s.label) for s in vocabulary.ZONE_STATUSES)
+    )
 
     class Derivation(models.TextChoices):
         DRAWN = "drawn", "Drawn by an editor"
@@ -248,7 +256,7 @@ class Zone(models.Model):
         m2m_fields=LINK_FIELDS,
     )
 
-    objects = ZoneQuerySet.as_manager()
+    objects = ZoneManager()
 
     class Meta:
         ordering = ["policy__effective_from", "kind", "slug"]
@@ -263,13 +271,80 @@ class Zone(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.draft_of_id or not self.published:
-            return f"{self.name} (draft)"
-        return self.name
+        return self.name if self.is_public else f"{self.name} (draft)"
+
+    @property
+    def is_public(self) -> bool:
+        """Published and not a draft (`querysets.PUBLIC` is the same rule for queries)."""
+        return bool(self.published) and self.draft_of_id is None
 
     @property
     def is_draft(self) -> bool:
-        return self.draft_of_id is not None or not self.published
+        return not self.is_public
+
+    def save(self, *args, **kwargs):
+        """Save; the database bumps `version`, marks the zone `edited` and refuses a stale copy.
+
+        The trigger (migration 0007) does this for every write, from here, a queryset
+        update or raw SQL; this method turns its refusal into EditConflict and reads back
+        what the database stored.
+        """
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+        except DatabaseError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) == STALE_ZONE_SQLSTATE:
+                raise EditConflict(conflict_message(self.pk)) from None
+            raise
+        self.refresh_from_db(fields=STORED_BY_DATABASE)
+
+
+# What the zones_zone trigger sets on every write.
+STORED_BY_DATABASE = ["version", "edited", "area_km2"]
+
+
+def changed_by(zone_id: int) -> str:
+    """'<user> at <time>' for the latest recorded change to a zone."""
+    record = Zone.history.filter(id=zone_id).select_related("history_user").first()
+    if record is None:
+        return "someone"
+    user = record.history_user.get_username() if record.history_user else "a data load"
+    when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S %Z")
+    return f"{user} at {when}"
+
+
+def conflict_message(zone_id: int) -> str:
+    return (
+        f"This zone was changed by {changed_by(zone_id)} after you opened it; reload to see "
+        "their changes — your edit was not saved."
+    )
+
+
+@receiver(pre_create_historical_record)
+def _record_what_the_database_stored(sender, instance, history_instance, **kwargs):
+    """History keeps the version and edited mark the trigger set, not the stale copy's."""
+    if not isinstance(instance, Zone) or instance.pk is None:
+        return
+    row = Zone.objects.filter(pk=instance.pk).values(*STORED_BY_DATABASE).first()
+    for name, value in (row or {}).items():
+        setattr(instance, name, value)
+        if hasattr(history_instance, name):
+            setattr(history_instance, name, value)
+
+
+@contextlib.contextmanager
+def bundled_data_load():
+    """Writes inside are the bundled data's own: zones keep `edited` as the loader sets it.
+
+    Needs a transaction (the setting is local to it), as load_geo_data runs in one.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('mapsite.loading', 'on', true)")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('mapsite.loading', '', true)")
 
 
 class ZonePiece(models.Model):
@@ -277,6 +352,8 @@ class ZonePiece(models.Model):
 
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="pieces")
     geom = models.PolygonField(srid=4326)
+
+    objects = ZonePieceQuerySet.as_manager()
 
 
 class ReferenceFeature(models.Model):
@@ -323,3 +400,5 @@ class DataVersion(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(auto_now=True)
+
+    objects = DataVersionQuerySet.as_manager()

@@ -1,24 +1,35 @@
-"""Spatial queries on zones; PostGIS does the geometry work."""
+"""Spatial queries on zones and their pieces; PostGIS does the geometry work.
 
-import datetime as dt
+"Public" means published and not a draft: `PUBLIC` for the ORM, `public_sql` for the
+raw SQL that remains (our own SQL strings, never input).
+"""
+
+import math
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Manager, Q, QuerySet
+
+from mapsite.zones import vocabulary
+
+PUBLIC = Q(published=True, draft_of__isnull=True)
+BORDER_SLUG = "ukraine-russia-border"
+
+
+def public_sql(alias: str) -> str:
+    """The SQL condition for a public zone whose table is aliased `alias`."""
+    return f"{alias}.published AND {alias}.draft_of_id IS NULL"
 
 
 class ZoneQuerySet(QuerySet):
-    def published(self) -> "ZoneQuerySet":
-        return self.filter(published=True, draft_of__isnull=True)
+    def public(self) -> "ZoneQuerySet":
+        """Zones the public sees: published, not drafts."""
+        return self.filter(PUBLIC)
 
-    def in_force(self, day: dt.date) -> "ZoneQuerySet":
-        """Zones of the policy versions in force on `day`."""
-        return self.filter(
-            Q(policy__effective_from__isnull=True) | Q(policy__effective_from__lte=day),
-            Q(policy__effective_to__isnull=True) | Q(policy__effective_to__gt=day),
-        )
+    def not_public(self) -> "ZoneQuerySet":
+        return self.exclude(PUBLIC)
 
     def rebuild_pieces(self, max_vertices: int = 64) -> None:
-        """Cut each zone into small pieces for fast point lookups, and measure its area."""
+        """Cut each zone into small pieces (ST_Subdivide) for fast point lookups."""
         ids = list(self.values_list("pk", flat=True))
         if not ids:
             return
@@ -32,94 +43,143 @@ class ZoneQuerySet(QuerySet):
                 """,
                 [max_vertices, ids],
             )
-            cursor.execute(
-                """
-                UPDATE zones_zone
-                SET area_km2 = round((ST_Area(geom::geography) / 1e6)::numeric, 1)
-                WHERE id = ANY(%s)
-                """,
-                [ids],
-            )
 
 
 # For each zone of a policy version, the status the version before gave at a point
 # inside it: where they differ, the area changed on the version's first day.
-STATUS_CHANGES_SQL = """
+STATUS_CHANGES_SQL = f"""
 SELECT z.slug, z.name, z.status, before.status
 FROM zones_zone z
 CROSS JOIN LATERAL (
   SELECT p.status
   FROM zones_zonepiece piece JOIN zones_zone p ON p.id = piece.zone_id
-  WHERE p.policy_id = %(before)s AND p.published AND p.draft_of_id IS NULL
+  WHERE p.policy_id = %(before)s AND {public_sql("p")}
     AND ST_Intersects(piece.geom, ST_PointOnSurface(z.geom))
-  ORDER BY CASE p.status WHEN 'prohibited' THEN 0 WHEN 'restricted' THEN 1 ELSE 2 END
+  ORDER BY {vocabulary.status_order_sql("p.status")}
   LIMIT 1
 ) before
-WHERE z.policy_id = %(policy)s AND z.published AND z.draft_of_id IS NULL
+WHERE z.policy_id = %(policy)s AND {public_sql("z")}
   AND z.status <> before.status
 ORDER BY z.slug
-"""
+"""  # noqa: S608 (constants only; the values are bound parameters)
+
+DERIVED_SQL = {
+    "country": "SELECT ST_AsEWKB(ST_Multi(geom)) FROM zones_referencefeature WHERE slug = %s",
+    # The part of the country within depth_km of a reference line: a geography buffer,
+    # so the depth is in metres on the ellipsoid.
+    "within-depth": """
+        SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(
+            ST_Intersection(c.geom, ST_Buffer(l.geom::geography, %s, 'quad_segs=16')::geometry)
+        ), 3)))
+        FROM zones_referencefeature c, zones_referencefeature l
+        WHERE c.slug = %s AND l.slug = %s
+    """,
+    # The country less the policy's other public zones.
+    "remainder": f"""
+        SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Difference(
+            c.geom,
+            COALESCE((SELECT ST_Union(z.geom) FROM zones_zone z
+                      WHERE z.policy_id = %s AND {public_sql("z")}
+                        AND NOT z.id = ANY(%s)), 'GEOMETRYCOLLECTION EMPTY'::geometry)
+        )), 3)))
+        FROM zones_referencefeature c WHERE c.slug = %s
+    """,  # noqa: S608 (constants only)
+}
 
 
-def status_changes(before_policy_id: int, policy_id: int) -> list[tuple[str, str, str, str]]:
-    """The areas whose status changed between two policy versions, by zone slug.
+class ZoneManager(Manager.from_queryset(ZoneQuerySet)):
+    def status_changes(self, before_policy_id: int, policy_id: int) -> list[tuple]:
+        """The areas whose status changed between two policy versions.
 
-    For each published zone of `policy_id`: (slug, name, status, status before), where
-    the published zones of `before_policy_id` gave another status at a point inside it
-    (the strictest, where several overlap).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(STATUS_CHANGES_SQL, {"before": before_policy_id, "policy": policy_id})
-        return cursor.fetchall()
-
-
-def derived_geometry(
-    derivation: str,
-    country: str,
-    measured_from: str = "",
-    depth_km: float | None = None,
-    exclude_zone_ids: list[int] | None = None,
-    policy_id: int | None = None,
-):
-    """EWKB of a derived zone shape, computed in PostGIS on the ellipsoid.
-
-    - country: the whole reference country;
-    - within-depth: the part of the country within depth_km of a reference line
-      (a geography buffer, so the depth is in metres on the ellipsoid);
-    - remainder: the country less the policy's other published zones.
-    """
-    from django.contrib.gis.geos import GEOSGeometry
-
-    params: list = [country]
-    if derivation == "country":
-        sql = "SELECT ST_AsEWKB(ST_Multi(geom)) FROM zones_referencefeature WHERE slug = %s"
-    elif derivation == "within-depth":
-        sql = """
-            SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(
-                ST_Intersection(c.geom, ST_Buffer(l.geom::geography, %s, 'quad_segs=16')::geometry)
-            ), 3)))
-            FROM zones_referencefeature c, zones_referencefeature l
-            WHERE c.slug = %s AND l.slug = %s
+        For each public zone of `policy_id`: (slug, name, status, status before), where
+        the public zones of `before_policy_id` gave another status at a point inside it
+        (the strictest, where several overlap).
         """
-        params = [depth_km * 1000.0, country, measured_from]
-    elif derivation == "remainder":
-        sql = """
-            SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Difference(
-                c.geom,
-                COALESCE((SELECT ST_Union(z.geom) FROM zones_zone z
-                          WHERE z.policy_id = %s AND z.published AND z.draft_of_id IS NULL
-                            AND NOT z.id = ANY(%s)), 'GEOMETRYCOLLECTION EMPTY'::geometry)
-            )), 3)))
-            FROM zones_referencefeature c WHERE c.slug = %s
-        """
-        params = [policy_id, exclude_zone_ids or [], country]
-    else:
-        raise ValueError(f"zones drawn by hand have no derivation: {derivation!r}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if not row or row[0] is None:
-        raise LookupError(f"reference feature missing for {derivation} of {country!r}")
-    geom = GEOSGeometry(memoryview(bytes(row[0])))
-    geom.srid = 4326
-    return geom
+        with connection.cursor() as cursor:
+            cursor.execute(STATUS_CHANGES_SQL, {"before": before_policy_id, "policy": policy_id})
+            return cursor.fetchall()
+
+    def derived_geometry(
+        self,
+        derivation: str,
+        country: str,
+        measured_from: str = "",
+        depth_km: float | None = None,
+        exclude_zone_ids: list[int] | None = None,
+        policy_id: int | None = None,
+    ):
+        """A derived zone's shape (a MultiPolygon), computed in PostGIS on the ellipsoid."""
+        from django.contrib.gis.geos import GEOSGeometry
+
+        if derivation not in DERIVED_SQL:
+            raise ValueError(f"zones drawn by hand have no derivation: {derivation!r}")
+        params = {
+            "country": [country],
+            "within-depth": [(depth_km or 0) * 1000.0, country, measured_from],
+            "remainder": [policy_id, exclude_zone_ids or [], country],
+        }[derivation]
+        with connection.cursor() as cursor:
+            cursor.execute(DERIVED_SQL[derivation], params)
+            row = cursor.fetchone()
+        if not row or row[0] is None:
+            raise LookupError(f"reference feature missing for {derivation} of {country!r}")
+        geom = GEOSGeometry(memoryview(bytes(row[0])))
+        geom.srid = 4326
+        return geom
+
+
+# One statement: the public zones under the point, the distance to the border, and the
+# other public zones within a radius. The && box only narrows the index scan; every
+# distance is measured on the ellipsoid (geography).
+LOOKUP_SQL = f"""
+WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g)
+SELECT
+  (SELECT array_agg(DISTINCT z.id)
+     FROM zones_zonepiece p JOIN zones_zone z ON z.id = p.zone_id, pt
+    WHERE z.policy_id = %(policy)s AND {public_sql("z")}
+      AND ST_Intersects(p.geom, pt.g)) AS inside,
+  (SELECT ST_Distance(b.geom::geography, pt.g::geography)
+     FROM zones_referencefeature b, pt WHERE b.slug = %(border)s) AS border_m,
+  (SELECT json_agg(json_build_array(zone_id, metres))
+     FROM (SELECT p.zone_id, min(ST_Distance(p.geom::geography, pt.g::geography)) AS metres
+             FROM zones_zonepiece p JOIN zones_zone z ON z.id = p.zone_id, pt
+            WHERE z.policy_id = %(policy)s AND {public_sql("z")}
+              AND p.geom && ST_Expand(pt.g, %(box)s)
+            GROUP BY p.zone_id) near
+    WHERE metres <= %(radius)s) AS nearby
+"""  # noqa: S608 (constants only; the values are bound parameters)
+
+
+def _box_degrees(lat: float, radius_km: float) -> float:
+    """A box in degrees sure to hold everything within `radius_km` of a point at `lat`."""
+    cos = max(math.cos(math.radians(min(abs(lat), 89.0))), 0.01)
+    return radius_km / 110.0 / cos * 1.2
+
+
+class ZonePieceQuerySet(QuerySet):
+    def lookup_at(self, lon: float, lat: float, policy_id: int, radius_km: float):
+        """At a point: the public zones of a policy version that hold it, the metres to the
+        Ukraine–Russia border, and [zone id, metres] for public zones within `radius_km`."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                LOOKUP_SQL,
+                {
+                    "lon": lon,
+                    "lat": lat,
+                    "policy": policy_id,
+                    "border": BORDER_SLUG,
+                    "box": _box_degrees(lat, radius_km),
+                    "radius": radius_km * 1000,
+                },
+            )
+            inside, border_m, nearby = cursor.fetchone()
+        return inside or [], border_m, nearby or []
+
+
+class DataVersionQuerySet(QuerySet):
+    def current(self) -> int:
+        """The data version every cache is tied to (0 before the first migration's row)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM zones_dataversion WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 
-from mapsite.zones.models import Policy, TargetCategory, WeaponSystem, Zone
+from mapsite.zones import vocabulary
+from mapsite.zones.models import DataVersion, Policy, TargetCategory, WeaponSystem, Zone
 
 
 @dataclass
@@ -56,6 +56,7 @@ class PolicyInfo:
             "title": self.title,
             "effective_from": self.effective_from.isoformat() if self.effective_from else None,
             "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+            "when": vocabulary.period_in_words(self.effective_from, self.effective_to),
         }
 
     def in_force(self, day) -> bool:
@@ -94,7 +95,7 @@ def _build(version: int) -> Snapshot:
     ]
     zones = {}
     queryset = (
-        Zone.objects.published()
+        Zone.objects.public()
         .select_related("policy")
         .defer("geom")
         .prefetch_related(*Zone.LINK_FIELDS, "assumptions__sources")  # as_dict() cites sources
@@ -153,10 +154,7 @@ _holder = _Holder()
 
 
 def data_version() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version FROM zones_dataversion WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
+    return DataVersion.objects.current()
 
 
 def current() -> Snapshot:

@@ -1,6 +1,6 @@
 """The "Zone editors" group: may add, change and view the policy data, and delete drafts.
 
-A frozen copy of the permission list: mapsite.zones.editing.ensure_editor_group keeps the
+A frozen copy of the permission list: mapsite.zones.permissions.ensure_editor_group keeps the
 current one (for `create_editor` and after a test flush).
 """
 

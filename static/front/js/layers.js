@@ -3,12 +3,10 @@
   "use strict";
   var PM = window.PolicyMap;
 
-  var COLOURS = PM.COLOURS;
+  var COLOURS = PM.config.colours;
 
-  // The API accepts a tolerance of at most 100 km.
-  var MAX_SIMPLIFY = 100000;
   function simplifyFor(map, zoom) {
-    return Math.min(PM.simplifyFor(map.getCenter().lat, zoom), MAX_SIMPLIFY);
+    return PM.toleranceFor(map.getCenter().lat, zoom);
   }
 
   function bboxParam(bounds) {
@@ -34,13 +32,13 @@
       // a coarse outline leaves along the borders; the zones above draw the exact lines.
       basemap: L.geoJSON(null, {
         pane: "basemap", interactive: false,
-        style: { color: "#f6f4ee", weight: 12, lineJoin: "round", fillColor: "#f6f4ee", fillOpacity: 1 }
+        style: { color: COLOURS.land, weight: 12, lineJoin: "round", fillColor: COLOURS.land, fillOpacity: 1 }
       }).addTo(map),
       zones: PM.zones.group,
       changed: PM.zones.changed,
       oblasts: L.geoJSON(null, {
         pane: "oblasts", interactive: false,
-        style: { color: "#7d8797", weight: 1, opacity: 0.9, dashArray: "4 3", fill: false },
+        style: { color: COLOURS.oblast, weight: 1, opacity: 0.9, dashArray: "4 3", fill: false },
         onEachFeature: function (feature, layer) {
           layer.bindTooltip(textNode("", feature.properties.name), {
             permanent: true, direction: "center", className: "oblast-label", interactive: false
@@ -48,7 +46,7 @@
         }
       }).addTo(map),
       border: L.geoJSON(null, {
-        pane: "borders", interactive: false, style: { color: "#2f3744", weight: 2, opacity: 0.9 }
+        pane: "borders", interactive: false, style: { color: COLOURS.border, weight: 2, opacity: 0.9 }
       }).addTo(map),
       segment: L.layerGroup().addTo(map),
       places: L.layerGroup().addTo(map),
@@ -69,10 +67,10 @@
         layers.border.addData(data);
       }).catch(function () {});
       PM.getJSON("/api/layers/kharkiv-segment.geojson").then(function (data) {
-        L.geoJSON(data, { pane: "borders", interactive: false, style: { color: "#ffffff", weight: 9, opacity: 0.85 } })
+        L.geoJSON(data, { pane: "borders", interactive: false, style: { color: COLOURS["border-halo"], weight: 9, opacity: 0.85 } })
           .addTo(layers.segment);
         L.geoJSON(data, { pane: "borders", interactive: false,
-          style: { color: "#111827", weight: 5, opacity: 1, className: "kharkiv-segment" } }).addTo(layers.segment);
+          style: { color: COLOURS.segment, weight: 5, opacity: 1, className: "kharkiv-segment" } }).addTo(layers.segment);
       }).catch(function () {});
     }
 
@@ -83,9 +81,8 @@
     function showOutlineBasemap() {
       if (basemapRequested) return;
       basemapRequested = true;
-      // On the API's one-figure ladder (4 x 3000 would be 12000, served as 10000).
-      var tolerance = Math.min(Math.max(PM.oneFigure(simplifyFor(map, map.getZoom()) * 4), 2000),
-                               MAX_SIMPLIFY);
+      // Coarse, at least 2 km, and on the API's ladder.
+      var tolerance = PM.ladderStep(Math.max(simplifyFor(map, map.getZoom()) * 4, 2000));
       PM.getJSON("/api/layers/countries.geojson?simplify=" + tolerance).then(function (data) {
         layers.basemap.addData(data);
         map.getContainer().setAttribute("data-basemap", "outline");
@@ -106,7 +103,7 @@
       var major = place.population >= 300000;
       var marker = L.circleMarker([place.lat, place.lon], {
         pane: "places", interactive: false, radius: major ? 4.5 : 3.2,
-        color: "#ffffff", weight: 1.5, fillColor: "#17202e", fillOpacity: 1
+        color: COLOURS["border-halo"], weight: 1.5, fillColor: COLOURS.ink, fillOpacity: 1
       });
       marker.bindTooltip(textNode("", place.name), {
         permanent: true, direction: "right", offset: [5, 0], interactive: false,
@@ -152,7 +149,7 @@
             var text = (info.name || weapon) + ": " + PM.formatNumber(km) + " km" +
               (from ? " from launch point" : " from the Kharkiv border");
             // The deep-strike band's ring says what it marks, as the legend does.
-            if (!from && weapon === PM.DEEP_STRIKE_WEAPON) text = PM.reachLabel(info);
+            if (!from && weapon === PM.config.deepStrikeWeapon) text = PM.reachLabel(info);
             group.addLayer(L.tooltip({ permanent: true, direction: "top",
               className: "reach-label" + (from ? "" : " reach-label--" + weapon), pane: "tooltipPane" })
               .setLatLng([bounds.getNorth(), bounds.getCenter().lng])
@@ -185,11 +182,11 @@
       layers.selection.clearLayers();
       if (!point) return;
       layers.selection.addLayer(L.circleMarker([point.lat, point.lon], {
-        pane: "places", interactive: false, radius: 9, color: "#111827", weight: 3,
-        fillColor: "#ffffff", fillOpacity: 1, className: "selected-point"
+        pane: "places", interactive: false, radius: 9, color: COLOURS.selection, weight: 3,
+        fillColor: COLOURS["selection-fill"], fillOpacity: 1, className: "selected-point"
       }));
       layers.selection.addLayer(L.circleMarker([point.lat, point.lon], {
-        pane: "places", interactive: false, radius: 3, stroke: false, fillColor: "#111827", fillOpacity: 1
+        pane: "places", interactive: false, radius: 3, stroke: false, fillColor: COLOURS.selection, fillOpacity: 1
       }));
     }
 

@@ -6,7 +6,7 @@
   var PM = window.PolicyMap;
   var el = PM.el;
   var config = PM.config;
-  var state = PM.state = PM.readPermalink();
+  var state = PM.state = Object.assign({}, config.view);
 
   var $ = function (id) { return document.getElementById(id); };
   var panel = $("panel");
@@ -57,7 +57,6 @@
   }
 
   PM.start = function (map) {
-    window.policyMap = map;
     var container = map.getContainer();
     container.setAttribute("aria-label", "Policy map. Arrow keys pan, plus and minus zoom, Enter asks about the map centre.");
     container.setAttribute("aria-describedby", "map-help");
@@ -126,7 +125,7 @@
 
     // The legend names the deep-strike band's ring as the layer control and the map do.
     config.weapons.forEach(function (weapon, index) {
-      if (weapon.slug !== PM.DEEP_STRIKE_WEAPON) return;
+      if (weapon.slug !== PM.config.deepStrikeWeapon) return;
       var swatch = document.querySelector("#legend .line--reach-" + index);
       var text = swatch && swatch.nextElementSibling;
       if (!text) return;

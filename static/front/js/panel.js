@@ -21,8 +21,8 @@
 
   function badge(status) {
     return el("span", { class: "status-badge status--" + status, "data-status": status }, [
-      el("span", { class: "icon", "aria-hidden": "true", text: PM.STATUS_ICON[status] || "" }),
-      el("span", { class: "status-text", text: PM.STATUS_TEXT[status] || status })
+      el("span", { class: "icon", "aria-hidden": "true", text: (PM.config.statuses[status] || {}).icon || "" }),
+      el("span", { class: "status-text", text: PM.statusLabel(status) })
     ]);
   }
 
@@ -32,13 +32,10 @@
     list.appendChild(el("dd", {}, [value]));
   }
 
-  function policyDates(policy) {
-    if (policy.effective_from && policy.effective_to) {
-      return PM.formatDate(policy.effective_from) + " to " + PM.formatDate(policy.effective_to);
-    }
-    if (policy.effective_from) return "from " + PM.formatDate(policy.effective_from);
-    if (policy.effective_to) return "before " + PM.formatDate(policy.effective_to);
-    return "";
+  // The reason that says why: not the policy version's, nor where the point is.
+  function mainReason(reasons) {
+    var main = (reasons || []).filter(function (r) { return r.code !== "policy" && r.code !== "location"; })[0];
+    return main ? main.text : "";
   }
 
   function sourceItem(source) {
@@ -67,15 +64,15 @@
 
     var facts = el("dl", { class: "facts" });
     if (zone) {
-      var zoneText = zone.name + " (" + (PM.KIND_TEXT[zone.kind] || zone.kind) + ")";
+      var zoneText = zone.name + " (" + (PM.config.kinds[zone.kind] || zone.kind) + ")";
       fact(facts, "Zone", zoneText);
-      if (zone.status === "restricted") fact(facts, "Zone status", PM.STATUS_TEXT.restricted);
+      if (zone.status !== status) fact(facts, "Zone status", PM.statusLabel(zone.status));
     } else {
       fact(facts, "Zone", "None: outside the area the policy covers");
     }
     if (data.policy) {
-      var dates = policyDates(data.policy);
-      fact(facts, "Policy", data.policy.title + (dates ? " (" + dates + ")" : ""));
+      fact(facts, "Policy", data.policy.title);
+      fact(facts, "In force", data.policy.when);
     }
     var q = data.query || {};
     var weapon = PM.config.weapons.filter(function (w) { return w.slug === q.weapon; })[0];
@@ -90,13 +87,13 @@
     if (data.reasons && data.reasons.length) {
       parts.push(el("h3", { text: "Why" }));
       parts.push(el("ul", { class: "reasons" }, data.reasons.map(function (reason) {
-        return el("li", { text: reason });
+        return el("li", { "data-code": reason.code, text: reason.text });
       })));
     }
     if (data.nearby && data.nearby.length) {
       parts.push(el("h3", { text: "Nearby" }));
       parts.push(el("ul", { class: "reasons nearby" }, data.nearby.map(function (item) {
-        return el("li", {}, [item.name + ": " + (PM.STATUS_TEXT[item.status] || item.status) +
+        return el("li", {}, [item.name + ": " + PM.statusLabel(item.status) +
           ", " + PM.formatNumber(item.distance_km, 1) + " km away"]);
       })));
     }
@@ -118,9 +115,9 @@
     body.setAttribute("data-target", q.target || "");
     body.setAttribute("data-date", q.date || query.date || "");
 
-    live.textContent = (PM.STATUS_TEXT[status] || status) + " at " +
+    live.textContent = PM.statusLabel(status) + " at " +
       (query.label || PM.formatLatLng(query.point.lat, query.point.lon)) +
-      (zone ? ", in " + zone.name : "") + ". " + ((data.reasons || [])[2] || "");
+      (zone ? ", in " + zone.name : "") + ". " + mainReason(data.reasons);
   }
 
   function renderError(error) {

@@ -27,28 +27,18 @@
     return node;
   };
 
-  PM.STATUS_TEXT = {
-    permitted: "Permitted",
-    restricted: "Counter-fire only",
-    prohibited: "Prohibited",
-    not_covered: "Not covered by the policy"
-  };
-  PM.STATUS_ICON = { permitted: "\u2713", restricted: "\u25D0", prohibited: "\u2715", not_covered: "?" };
-  PM.KIND_TEXT = {
-    ukraine: "Ukrainian territory",
-    "counter-fire": "Counter-fire area in Russia",
-    "deep-strike": "Deep inside Russia"
+  // A status's label, as the vocabulary words it.
+  PM.statusLabel = function (slug) {
+    var status = PM.config.statuses[slug];
+    return status ? status.label : slug;
   };
 
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December"];
-
-  // "2024-05-30" -> "30 May 2024" (no time zone shifts: the date is a calendar day).
+  // "2024-05-30" -> "30 May 2024" in the page's language (a calendar day: no time zone).
+  var dayFormat = new Intl.DateTimeFormat(PM.config.locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   PM.formatDate = function (iso) {
     if (!iso) return "";
-    var parts = String(iso).split("-");
-    if (parts.length !== 3) return String(iso);
-    return parseInt(parts[2], 10) + " " + MONTHS[parseInt(parts[1], 10) - 1] + " " + parts[0];
+    var day = new Date(String(iso) + "T00:00:00Z");
+    return isNaN(day.getTime()) ? String(iso) : dayFormat.format(day);
   };
 
   // 24448.9 -> "24,449"; (35.06, 1) -> "35.1". (toLocaleString is slow the first time.)
@@ -60,12 +50,12 @@
   };
 
   // The layer control's and the legend's name for a weapon's reach from the Kharkiv
-  // border; the deep-strike band's ring (PM.DEEP_STRIKE_WEAPON) says what it marks:
+  // border; the deep-strike band's ring (config.deepStrikeWeapon) says what it marks:
   // "Deep strikes begin: ATACMS reach, 300 km from the Kharkiv border".
   PM.reachLabel = function (weapon) {
     var name = weapon.name.replace(/ \(.*\)$/, "");
     var km = PM.formatNumber(weapon.range_km);
-    if (weapon.slug === PM.DEEP_STRIKE_WEAPON) {
+    if (weapon.slug === PM.config.deepStrikeWeapon) {
       return "Deep strikes begin: " + name + " reach, " + km + " km from the Kharkiv border";
     }
     return name + " reach from the Kharkiv border (" + km + " km)";
@@ -108,7 +98,7 @@
     if (state.launch) params.set("launch", fixed(state.launch.lat, 5) + "," + fixed(state.launch.lon, 5));
     // The reach rings from the Kharkiv border, only when they differ from the default.
     var reach = (state.reach || []).join(",");
-    if (reach !== PM.defaultReach().join(",")) params.set("reach", reach || "none");
+    if (reach !== PM.config.view.defaultReach.join(",")) params.set("reach", reach || "none");
     return "?" + params.toString().replace(/%2C/g, ",");
   };
 

@@ -5,12 +5,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from mapsite.zones import editing
+from mapsite.zones import permissions
 
 
 class Command(BaseCommand):
     help = (
-        f"Make USERNAME a zone editor: a staff account in the {editing.EDITOR_GROUP!r} group "
+        f"Make USERNAME a zone editor: a staff account in the {permissions.EDITOR_GROUP!r} group "
         "(created if missing; asks for a password for a new account)."
     )
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username: str, email: str = "", no_password=False, **options):
         User = get_user_model()
-        group = editing.ensure_editor_group()
+        group = permissions.ensure_editor_group()
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, email=email)

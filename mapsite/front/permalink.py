@@ -1,0 +1,97 @@
+"""The map's address bar, read on the server: the view a permalink asks for.
+
+The page writes `?c=lat,lon&z=8&date=2024-05-30&at=lat,lon&weapon=&target=&launch=lat,lon
+&reach=gmlrs,atacms` as the reader moves; this reads it back, with the page's defaults
+for anything missing or malformed, and names what it had to ignore.
+"""
+
+import datetime as dt
+import re
+
+from django.http import QueryDict
+
+from mapsite.zones import vocabulary
+
+# ASCII digits only: \d would also take other scripts' digits (which fromisoformat accepts).
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+ZOOM = re.compile(r"[+-]?[0-9]{1,3}(?:\.0*)?")
+
+
+def _point(text: str | None) -> dict | None:
+    parts = (text or "").split(",")
+    if len(parts) != 2 or not all(NUMBER.fullmatch(part.strip()) for part in parts):
+        return None
+    lat, lon = (float(part) for part in parts)
+    if abs(lat) > 90 or abs(lon) > 180:
+        return None
+    return {"lat": lat, "lon": lon}
+
+
+def _day(text: str | None) -> str | None:
+    """`text` if it is a real calendar day written YYYY-MM-DD in ASCII digits."""
+    if not text or not DAY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def default_reach(weapons: list[str]) -> list[str]:
+    """The reach rings shown unless the address bar says otherwise: the deep-strike band's."""
+    return [vocabulary.DEEP_STRIKE_WEAPON] if vocabulary.DEEP_STRIKE_WEAPON in weapons else []
+
+
+def _reach(text: str | None, weapons: list[str]) -> list[str] | None:
+    """?reach=gmlrs,atacms in the weapons' order, ?reach=none for none; None if unusable."""
+    if text == "none":
+        return []
+    asked = (text or "").split(",")
+    chosen = [slug for slug in weapons if slug in asked]
+    return chosen or None
+
+
+def _zoom(text: str | None) -> int | None:
+    if not text or not ZOOM.fullmatch(text):
+        return None
+    return max(vocabulary.MIN_ZOOM, min(vocabulary.MAX_ZOOM, int(float(text))))
+
+
+def read(query: QueryDict, default_date: str, weapons: list[str], targets: list[str]) -> dict:
+    """The view the query asks for: centre, zoom, date, point, weapon, target, launch, reach.
+
+    `ignored` lists the parameters that were given but could not be used.
+    """
+    ignored: list[str] = []
+
+    def take(name: str, parse, default=None):
+        text = query.get(name) or None
+        value = parse(text) if text is not None else None
+        if text is not None and value is None:
+            ignored.append(name)
+        return default if value is None else value
+
+    defaults = default_reach(weapons)
+    centre = {"lat": vocabulary.DEFAULT_CENTER[0], "lon": vocabulary.DEFAULT_CENTER[1]}
+    return {
+        "center": take("c", _point, centre),
+        "zoom": take("z", _zoom, vocabulary.DEFAULT_ZOOM),
+        "date": take("date", _day, default_date),
+        "point": take("at", _point),
+        "weapon": take("weapon", lambda s: s if s in weapons else None, ""),
+        "target": take("target", lambda s: s if s in targets else None, ""),
+        "launch": take("launch", _point),
+        "reach": take("reach", lambda s: _reach(s, weapons), defaults),
+        "defaultReach": defaults,
+        "ignored": ignored,
+    }
+
+
+def first_zones(view: dict) -> dict:
+    """The zones URL the page asks for first (and the browser preloads), and its tolerance."""
+    tolerance = vocabulary.tolerance_for(view["center"]["lat"], view["zoom"])
+    return {
+        "url": f"/api/zones.geojson?date={view['date']}&simplify={tolerance}",
+        "tolerance": tolerance,
+    }

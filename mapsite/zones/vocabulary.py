@@ -1,0 +1,197 @@
+"""The policy's vocabulary and the map's display rules, each written once.
+
+Statuses (label, icon, colours, strictness), zone kinds, the deep-strike weapon, the
+zoom limits, the simplify ladder and the wording of dates. The models, the engine, the
+SQL, the OpenAPI document and the page all take them from here: the page through its
+map config (`page_vocabulary`) and CSS custom properties (`css_variables`).
+"""
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+
+@dataclass(frozen=True)
+class Status:
+    """One answer a zone or a verdict can give, and how the map shows it."""
+
+    slug: str
+    label: str
+    icon: str
+    strictness: int  # 0 is the strictest: where areas overlap, the strictest wins
+    fill: str  # area fill on the map and the legend swatch
+    line: str  # area outline, and the badge's icon
+    ink: str  # text on the tint
+    tint: str  # badge background
+    fill_opacity: float
+    line_weight: float
+    line_opacity: float
+    hatched: bool = False
+    legend_hint: str = ""
+
+
+PROHIBITED = Status(
+    "prohibited", "Prohibited", "\u2715", 0, "#d55e00", "#d55e00", "#8f3a00", "#fbe9dd",
+    0.10, 1.2, 0.9, hatched=True, legend_hint="rest of Russia",
+)  # fmt: skip
+RESTRICTED = Status(
+    "restricted", "Counter-fire only", "\u25d0", 1, "#e69f00", "#b87f00", "#6e4c00", "#fdf1d6",
+    0.40, 2.0, 1.0, legend_hint="Russia near Kharkiv",
+)  # fmt: skip
+PERMITTED = Status(
+    "permitted", "Permitted", "\u2713", 2, "#0072b2", "#0072b2", "#004a75", "#e3f0f8",
+    0.16, 1.2, 0.9, legend_hint="Ukraine",
+)  # fmt: skip
+NOT_COVERED = Status(
+    "not_covered", "Not covered by the policy", "?", 3, "#8a93a3", "#6b7483", "#4a5363",
+    "#eef0f3", 0.0, 1.0, 1.0,
+)  # fmt: skip
+
+# What a zone can be, in the order the legend and the zone table show them.
+ZONE_STATUSES = (PERMITTED, RESTRICTED, PROHIBITED)
+# Every status the page may show: a zone's, or none where the policy is silent.
+VERDICT_STATUSES = (*ZONE_STATUSES, NOT_COVERED)
+# What a verdict answers: a counter-fire area's answer depends on the weapon and target.
+VERDICT_ANSWERS = (PERMITTED, PROHIBITED, NOT_COVERED)
+STATUS = {status.slug: status for status in VERDICT_STATUSES}
+
+ZONE_KINDS = (
+    ("ukraine", "Ukrainian territory"),
+    ("counter-fire", "Counter-fire area in Russia"),
+    ("deep-strike", "Deep inside Russia"),
+)
+KIND_LABEL = dict(ZONE_KINDS)
+
+# The weapon whose reach marks where deep strikes begin (its ring is shown by default).
+DEEP_STRIKE_WEAPON = "atacms"
+
+# Lines and fills of the map's reference layers, shared by the map and the legend.
+MAP_COLOURS = {
+    "ink": "#17202e",
+    "land": "#f6f4ee",
+    "border": "#2f3744",
+    "border-halo": "#ffffff",
+    "segment": "#111827",
+    "oblast": "#7d8797",
+    "reach": "#6a3d9a",
+    "changed": "#111827",
+    "selection": "#111827",
+    "selection-fill": "#ffffff",
+}
+
+DEFAULT_CENTER = (50.35, 36.6)
+DEFAULT_ZOOM = 8
+MIN_ZOOM = 3
+MAX_ZOOM = 14
+
+
+def status_order_sql(column: str) -> str:
+    """SQL ranking `column` (our own SQL, never input) by strictness, 0 the strictest."""
+    cases = " ".join(f"WHEN '{s.slug}' THEN {s.strictness}" for s in ZONE_STATUSES)
+    return f"CASE {column} {cases} ELSE {len(ZONE_STATUSES)} END"
+
+
+# --- Simplifying shapes for display ----------------------------------------------------------
+
+# Zones are asked for no finer than the map draws them: SIMPLIFY_PIXELS screen pixels,
+# snapped to the ladder 10, 20 … 90, 100, 200 … 100,000 m, so that every tolerance the
+# page asks for is one the API caches as it is.
+SIMPLIFY_PIXELS = 1.5
+SIMPLIFY_MIN_METRES = 10
+SIMPLIFY_MAX_METRES = 100_000
+# Web Mercator at zoom 0: the equator's length over one 256-pixel tile.
+EQUATOR_METRES_PER_PIXEL = 40075016.7 / 256
+
+
+def one_figure(value: float | str) -> float:
+    """`value` (metres, >= 0) to one significant figure, halves up, in whole metres.
+
+    The ladder 0, 1…9, 10, 20…90, 100, 200…; below half a metre is 0 (no simplification).
+    """
+    exact = Decimal(str(value))
+    if exact < Decimal("0.5"):
+        return 0.0
+    if exact < 1:
+        return 1.0
+    step = Decimal(1).scaleb(exact.adjusted())
+    return float(exact.quantize(step, rounding=ROUND_HALF_UP))
+
+
+def simplify_ladder() -> list[int]:
+    """Every tolerance the page may ask for, from SIMPLIFY_MIN_METRES to SIMPLIFY_MAX_METRES."""
+    steps, power = [], 1
+    while power <= SIMPLIFY_MAX_METRES:
+        steps += [d * power for d in range(1, 10) if SIMPLIFY_MIN_METRES <= d * power]
+        power *= 10
+    return [step for step in steps if step <= SIMPLIFY_MAX_METRES]
+
+
+def tolerance_for(lat: float, zoom: int) -> int:
+    """The zones' display tolerance in metres for a map centred at `lat` and `zoom`."""
+    metres_per_pixel = EQUATOR_METRES_PER_PIXEL * math.cos(math.radians(lat)) / 2**zoom
+    wanted = one_figure(metres_per_pixel * SIMPLIFY_PIXELS)
+    return int(min(max(SIMPLIFY_MIN_METRES, wanted), SIMPLIFY_MAX_METRES))
+
+
+# --- Dates in words --------------------------------------------------------------------------
+
+
+def day_in_words(day: dt.date | None) -> str:
+    """30 May 2024."""
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def period_in_words(start: dt.date | None, end: dt.date | None) -> str:
+    """When a policy version applied: "From 30 May 2024", "Before 30 May 2024", "A to B"."""
+    if start and end:
+        return f"{day_in_words(start)} to {day_in_words(end)}"
+    if start:
+        return f"From {day_in_words(start)}"
+    if end:
+        return f"Before {day_in_words(end)}"
+    return "Always"
+
+
+# --- Handing it to the page ------------------------------------------------------------------
+
+
+def _css_name(slug: str) -> str:
+    return slug.replace("_", "-")
+
+
+def css_variables() -> str:
+    """Custom properties for the stylesheet: the map's colours on `:root`, and on each
+    `.status--<slug>` the `--status-*` colours its badge, chip and legend swatch use."""
+    root = [(f"--map-{name}", colour) for name, colour in MAP_COLOURS.items()]
+    rules = []
+    for status in VERDICT_STATUSES:
+        name = _css_name(status.slug)
+        colours = {"fill": status.fill, "line": status.line, "ink": status.ink}
+        colours["tint"] = status.tint
+        root += [(f"--{name}-{part}", value) for part, value in colours.items()]
+        own = [(f"--status-{part}", value) for part, value in colours.items()]
+        own.append(("--status-fill-opacity", f"{status.fill_opacity:g}"))
+        rules.append((f".status--{status.slug}", own))
+    rules.insert(0, (":root", root))
+    return "".join(
+        selector + "{" + ";".join(f"{name}:{value}" for name, value in pairs) + "}"
+        for selector, pairs in rules
+    )
+
+
+def page_vocabulary() -> dict:
+    """What the page's scripts need of the vocabulary, for the map config."""
+    return {
+        "statuses": {status.slug: asdict(status) for status in VERDICT_STATUSES},
+        "kinds": KIND_LABEL,
+        "deepStrikeWeapon": DEEP_STRIKE_WEAPON,
+        "colours": MAP_COLOURS,
+        "minZoom": MIN_ZOOM,
+        "maxZoom": MAX_ZOOM,
+        "simplify": {
+            "pixels": SIMPLIFY_PIXELS,
+            "equatorMetresPerPixel": EQUATOR_METRES_PER_PIXEL,
+            "ladder": simplify_ladder(),
+        },
+    }
