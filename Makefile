@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE := mapsite.settings
 
-.PHONY: run test setup system-deps browser-deps venv db migrate load data check-data static bench lint format stop clean
+.PHONY: run test setup system-deps browser-deps venv db migrate load data figures check-data static bench lint format stop clean
 
 run: setup static
 	@echo ""
@@ -53,6 +53,9 @@ static: venv
 
 data: venv
 	$(PY) -m geo_data.build
+
+figures: setup
+	$(PY) manage.py policy_figures
 
 check-data: venv
 	$(PY) -m geo_data.build --check

@@ -29,7 +29,7 @@ def polygon(coordinates=None) -> dict:
 
 def feature(slug: str, geometry: dict | None = None, **props) -> dict:
     properties = {"slug": slug, "name": slug.replace("-", " ").title()}
-    properties.update({"kind": "counter-fire", "status": "restricted", **props})
+    properties.update({"kind": "counter-fire", "status": "conditional", **props})
     return {"type": "Feature", "properties": properties, "geometry": geometry or polygon()}
 
 

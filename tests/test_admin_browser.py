@@ -6,7 +6,7 @@ from django.conf import settings
 from tests.admin_fixtures import PASSWORD, make_user
 from tests.conftest import ARTIFACTS
 
-DAY = "2024-06-01"
+DAY = "2024-05-30"
 CSP_WORDS = ("Content Security Policy", "Content-Security-Policy", "Refused to")
 
 
@@ -105,7 +105,7 @@ def test_an_editor_draws_a_new_zone_on_the_map_and_saves_it_as_a_draft(
     page.fill("#id_name", "Drawn in chromium")
     page.select_option("#id_policy", str(Policy.objects.get(slug="counter-fire-kharkiv").pk))
     page.select_option("#id_kind", "counter-fire")
-    page.select_option("#id_status", "restricted")
+    page.select_option("#id_status", "conditional")
 
     # Draw a triangle with Leaflet.draw: pick the polygon tool, click three corners, close.
     page.click("#id_geom-map .leaflet-draw-draw-polygon")

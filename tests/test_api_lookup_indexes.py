@@ -50,7 +50,7 @@ def test_the_point_lookup_uses_the_pieces_gist_index():
             """
         )
         (index,) = cursor.fetchone()
-        policy = snapshot.current().policy_on(dt.date(2024, 6, 1))
+        policy = snapshot.current().policy_on(dt.date(2024, 5, 30))
         cursor.execute(
             "EXPLAIN (FORMAT JSON) " + querysets.LOOKUP_SQL,
             {

@@ -22,7 +22,11 @@ pytestmark = pytest.mark.django_db
 COUNTER_FIRE_TARGETS = ["troops-massing", "launchers", "missiles-in-flight", "glide-bomb-aircraft"]
 
 
+FIRST_DAY = "2024-05-30"  # the Kharkiv-only version; tests/test_policy_timeline.py has the rest
+
+
 def verdict(client, point, **extra) -> dict:
+    extra.setdefault("date", FIRST_DAY)
     response = get(client, verdict_url(*point, **extra))
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/json"
@@ -35,8 +39,8 @@ def verdict(client, point, **extra) -> dict:
 
 @pytest.mark.parametrize("point", [KYIV, KHARKIV])
 def test_it_permits_a_point_in_ukraine(client, point):
-    body = verdict(client, point)
-    assert body["status"] == "permitted"
+    body = verdict(client, point, target="troops-massing")
+    assert body["status"] == "permitted" and body["label"] == "Permitted"
     assert body["zone"]["kind"] == "ukraine"
     assert body["zone"]["slug"] == "ukraine"
     assert body["policy"]["slug"] == "counter-fire-kharkiv"
@@ -48,6 +52,14 @@ def test_it_permits_a_point_in_ukraine(client, point):
     assert body["distance_to_border_km"] > 0
 
 
+@pytest.mark.parametrize("point", [KYIV, KHARKIV])
+def test_a_point_in_ukraine_with_any_target_is_conditional(client, point):
+    body = verdict(client, point)
+    assert body["status"] == "conditional" and body["label"] == "Military targets only"
+    assert body["conditions"][0]["code"] == "target-open"
+    assert any("Except against civilian infrastructure" in r for r in body["reasons"])
+
+
 def test_it_prohibits_civilian_infrastructure_even_in_ukraine(client):
     body = verdict(client, KHARKIV, target="civilian-infrastructure")
     assert body["status"] == "prohibited"
@@ -55,17 +67,17 @@ def test_it_prohibits_civilian_infrastructure_even_in_ukraine(client):
 
 
 @pytest.mark.parametrize("point", [BELGOROD, SHEBEKINO])
-def test_it_permits_counter_fire_and_states_the_conditions(client, point):
+def test_counter_fire_with_any_weapon_is_conditional_and_states_the_conditions(client, point):
     body = verdict(client, point)
-    assert body["status"] == "permitted"
+    assert body["status"] == "conditional" and body["label"] == "Counter-fire only"
     assert body["zone"]["kind"] == "counter-fire"
     assert body["zone"]["slug"] == "counter-fire-kharkiv"
     conditions = " ".join(body["reasons"])
-    assert "Permitted only as counter-fire" in conditions
+    assert "Counter-fire only: permitted only against" in conditions
     assert "launchers firing on Kharkiv" in conditions  # a place name keeps its capital
     assert "GMLRS rockets (HIMARS)" in conditions
     assert "Not permitted here: ATACMS, civilian infrastructure." in body["reasons"]
-    assert any("84 km" in reason and "assumption" in reason for reason in body["reasons"])
+    assert any("84 km deep" in reason and "assumption" in reason for reason in body["reasons"])
     assert any(s["publisher"] == "POLITICO" for s in body["sources"])
 
 
@@ -73,16 +85,17 @@ def test_it_permits_counter_fire_and_states_the_conditions(client, point):
 def test_it_permits_gmlrs_against_counter_fire_targets(client, target):
     body = verdict(client, SHEBEKINO, weapon="gmlrs", target=target)
     assert body["status"] == "permitted"
+    assert body["label"] == "Permitted"
     assert any(
-        reason.startswith("Counter-fire against") and "is permitted here" in reason
+        reason.startswith("Striking") and "with GMLRS rockets (HIMARS) is permitted here" in reason
         for reason in body["reasons"]
     )
 
 
-def test_it_permits_gmlrs_alone_with_the_conditions(client):
+def test_gmlrs_alone_is_conditional_with_the_conditions(client):
     body = verdict(client, BELGOROD, weapon="gmlrs")
-    assert body["status"] == "permitted"
-    assert any("Permitted only as counter-fire" in reason for reason in body["reasons"])
+    assert body["status"] == "conditional" and body["label"] == "Counter-fire only"
+    assert any("permitted only against" in reason for reason in body["reasons"])
 
 
 def test_it_prohibits_atacms_in_the_counter_fire_zone(client):
@@ -103,7 +116,7 @@ def test_it_prohibits_striking_civilian_infrastructure_in_the_counter_fire_zone(
 def test_it_prohibits_targets_that_are_not_counter_fire(client):
     body = verdict(client, SHEBEKINO, weapon="gmlrs", target="other-military")
     assert body["status"] == "prohibited"
-    assert any("is not a counter-fire target" in reason for reason in body["reasons"])
+    assert any("is not among the targets this permission covers" in r for r in body["reasons"])
 
 
 @pytest.mark.parametrize("point", [KURSK, VORONEZH])
@@ -130,7 +143,7 @@ def test_it_answers_with_the_policy_in_force_on_the_date(client):
     assert before["policy"]["slug"] == "within-ukraine-only"
     assert before["zone"]["slug"] == "russia-before"
     after = verdict(client, BELGOROD, date="2024-05-30")
-    assert after["status"] == "permitted"
+    assert after["status"] == "conditional"
     assert after["policy"]["slug"] == "counter-fire-kharkiv"
     assert verdict(client, KHARKIV, date="2024-05-29")["status"] == "permitted"
 
@@ -144,9 +157,9 @@ def test_it_prohibits_every_point_in_russia_before_the_change(client, point):
 
 
 def test_it_defaults_to_today_in_utc(client):
-    body = verdict(client, BELGOROD)
+    body = get(client, verdict_url(*BELGOROD)).json()
     assert body["query"]["date"] == dt.datetime.now(dt.UTC).date().isoformat()
-    assert body["policy"]["slug"] == "counter-fire-kharkiv"
+    assert body["policy"]["slug"] == "pentagon-approval"
 
 
 def test_it_lists_nearby_zones_with_their_distance(client):

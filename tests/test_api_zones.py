@@ -13,6 +13,9 @@ from mapsite.zones.models import Policy, Zone
 from tests.api_support import MINSK, box, get, polygons, ring_is_ccw, verdict_url
 
 pytestmark = pytest.mark.django_db
+# The zones of the first, Kharkiv-only version (30 May 2024), which these tests export;
+# tests/test_policy_timeline.py covers the later versions.
+FIRST_DAY = "2024-05-30"
 TODAY_SLUGS = ["counter-fire-kharkiv", "deep-strike-russia", "ukraine"]
 PROPERTIES = {
     "slug", "name", "kind", "status", "policy", "policy_title", "valid_from", "valid_to",
@@ -22,6 +25,8 @@ PROPERTIES = {
 
 
 def collection(client, query: str = "") -> dict:
+    if "date=" not in query:
+        query = (query + "&" if query else "?") + f"date={FIRST_DAY}"
     response = get(client, f"/api/zones.geojson{query}")
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/geo+json"
@@ -34,7 +39,7 @@ def by_slug(body: dict) -> dict:
     return {feature["id"]: feature for feature in body["features"]}
 
 
-def test_it_exports_the_zones_in_force_today(client):
+def test_it_exports_the_zones_of_a_version(client):
     body = collection(client)
     assert [f["id"] for f in body["features"]] == TODAY_SLUGS
     for feature in body["features"]:
@@ -43,7 +48,7 @@ def test_it_exports_the_zones_in_force_today(client):
         assert feature["properties"]["slug"] == feature["id"]
         assert feature["properties"]["policy"] == "counter-fire-kharkiv"
         assert feature["properties"]["valid_from"] == "2024-05-30"
-        assert feature["properties"]["valid_to"] is None
+        assert feature["properties"]["valid_to"] == "2024-05-31"
         assert feature["properties"]["area_km2"] > 0
         assert feature["geometry"]["type"] == "MultiPolygon"
 
@@ -51,7 +56,7 @@ def test_it_exports_the_zones_in_force_today(client):
 def test_it_describes_the_counter_fire_zone_fully(client):
     zone = by_slug(collection(client))["counter-fire-kharkiv"]["properties"]
     assert zone["kind"] == "counter-fire"
-    assert zone["status"] == "restricted"
+    assert zone["status"] == "conditional"
     assert zone["policy_title"] == "Counter-fire permission near Kharkiv"
     assert [w["slug"] for w in zone["permitted_weapons"]] == ["gmlrs"]
     assert [w["slug"] for w in zone["prohibited_weapons"]] == ["atacms"]
@@ -117,9 +122,9 @@ def test_it_filters_by_bbox(client):
 
 
 def test_it_simplifies_for_display_and_keeps_geometry_valid(client):
-    full = get(client, "/api/zones.geojson").content
-    light = get(client, "/api/zones.geojson?simplify=500").content
-    lighter = get(client, "/api/zones.geojson?simplify=5000").content
+    full = get(client, "/api/zones.geojson?date=2024-05-30").content
+    light = get(client, "/api/zones.geojson?date=2024-05-30&simplify=500").content
+    lighter = get(client, "/api/zones.geojson?date=2024-05-30&simplify=5000").content
     assert len(lighter) < len(light) < len(full)
     for feature in json.loads(lighter)["features"]:
         geometry = GEOSGeometry(json.dumps(feature["geometry"]))
@@ -146,15 +151,15 @@ def test_the_simplify_tolerance_is_in_metres_on_the_ground(client, metres):
 
 
 def test_it_sends_a_named_attachment_on_download(client):
-    response = get(client, "/api/zones.geojson?download=1&date=2024-06-01")
+    response = get(client, "/api/zones.geojson?download=1&date=2024-05-30")
     assert response["Content-Disposition"] == (
-        'attachment; filename="kharkiv-policy-zones-2024-06-01.geojson"'
+        'attachment; filename="kharkiv-policy-zones-2024-05-30.geojson"'
     )
     assert "Content-Disposition" not in get(client, "/api/zones.geojson")
 
 
 def test_the_download_opens_in_gdal_without_warnings(client, tmp_path):
-    response = get(client, "/api/zones.geojson?download=1")
+    response = get(client, "/api/zones.geojson?date=2024-05-30&download=1")
     path = tmp_path / "zones.geojson"
     path.write_bytes(response.content)
     result = subprocess.run(
@@ -269,12 +274,24 @@ def test_it_lists_the_policy_versions(client):
     response = get(client, "/api/policies")
     assert response.status_code == 200
     policies = response.json()["policies"]
-    assert [p["slug"] for p in policies] == ["within-ukraine-only", "counter-fire-kharkiv"]
-    before, now = policies
+    assert [p["slug"] for p in policies] == [
+        "within-ukraine-only",
+        "counter-fire-kharkiv",
+        "counter-fire-kharkiv-sumy",
+        "counter-fire-across-border",
+        "atacms-kursk",
+        "pentagon-approval",
+        "restriction-lifted-denied",
+    ]
+    before, first = policies[:2]
     assert before["effective_from"] is None and before["effective_to"] == "2024-05-30"
-    assert now["effective_from"] == "2024-05-30" and now["effective_to"] is None
-    assert (before["in_force"], now["in_force"]) == (False, True)
-    assert now["summary"] and now["title"]
-    assert now["sources"] and all("publisher" in s for s in now["sources"])
-    assert [a["slug"] for a in now["assumptions"]] == ["policy-date"]
-    assert sorted(z["slug"] for z in now["zones"]) == TODAY_SLUGS
+    assert first["effective_from"] == "2024-05-30" and first["effective_to"] == "2024-05-31"
+    assert [p["slug"] for p in policies if p["in_force"]] == ["pentagon-approval"]
+    assert first["summary"] and first["title"] and first["changes"]
+    assert first["sources"] and all("publisher" in s for s in first["sources"])
+    assert [a["slug"] for a in first["assumptions"]] == ["policy-date"]
+    assert sorted(z["slug"] for z in first["zones"]) == TODAY_SLUGS
+    assert {p["confidence"] for p in policies} == {"on_record", "reported", "disputed"}
+    assert all(p["government"] == "United States" for p in policies)
+    assert policies[-1]["confidence"] == "disputed" and not policies[-1]["zones"]
+    assert response.json()["known_as_of"] == "2025-10-23"

@@ -109,7 +109,8 @@ def test_the_zones_of_a_policy_cover_russia_without_overlap():
 def test_the_counter_fire_zone_reaches_its_stored_depth_and_no_further():
     zone = Zone.objects.get(slug="counter-fire-kharkiv")
     assert zone.depth_km == 84
-    assert any(a.slug == "counter-fire-depth" and a.value == 84 for a in zone.assumptions.all())
+    depth = zone.assumptions.get(slug="counter-fire-depth")
+    assert "{depth_km}" in depth.statement and "within 84 km" in depth.render(zone.depth_km)
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -164,9 +165,10 @@ def test_what_the_report_does_not_say_is_an_assumption_with_its_own_source():
 
 
 @pytest.mark.django_db
-def test_every_zone_traces_to_quotes_from_the_report():
+def test_every_zone_traces_to_quotes_from_the_report_or_a_later_report():
+    quoted = [Source.Kind.REPORT, Source.Kind.LATER_REPORT]
     for zone in Zone.objects.all():
-        assert zone.sources.filter(kind=Source.Kind.REPORT).exists(), zone.slug
+        assert zone.sources.filter(kind__in=quoted).exclude(quote="").exists(), zone.slug
 
 
 @pytest.mark.django_db
@@ -188,3 +190,16 @@ def test_every_forbidden_target_on_a_zone_is_backed_by_a_quote_the_zone_cites():
         cited = set(zone.sources.all()) | set(zone.policy.sources.all())
         for target in zone.prohibited_targets.all():
             assert cited & set(target.sources.all()), (zone.slug, target.slug)
+
+
+@pytest.mark.django_db
+def test_the_committed_figures_per_version_are_what_the_data_gives():
+    from mapsite.zones import figures
+
+    committed = json.loads((ROOT / "geo_data/policy/figures.json").read_text())
+    assert committed == figures.compute()
+    shares = {v["policy"]: v["share_of_russia_within_reach_percent"] for v in committed["versions"]}
+    assert shares["within-ukraine-only"] == 0
+    assert 0 < shares["counter-fire-kharkiv"] < shares["counter-fire-kharkiv-sumy"]
+    assert shares["counter-fire-kharkiv-sumy"] < shares["counter-fire-across-border"]
+    assert committed["isw"]["share_percent"] == 16

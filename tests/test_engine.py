@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.contrib.gis.geos import Point
 
-from mapsite.zones import engine, snapshot
+from mapsite.zones import engine, rules, snapshot
 from mapsite.zones.snapshot import ZoneInfo
 
 pytestmark = pytest.mark.django_db
 
-AFTER = dt.date(2024, 6, 1)
+AFTER = dt.date(2024, 5, 30)  # the Kharkiv-only version
 BEFORE = dt.date(2024, 5, 29)
 BELGOROD_EDGE = Point(36.89, 50.41, srid=4326)  # in the counter-fire area
 KHARKIV = Point(36.23, 49.99, srid=4326)
@@ -22,11 +22,12 @@ def codes(result: dict) -> list[str]:
     return [reason["code"] for reason in result["reasons"]]
 
 
-def test_counter_fire_with_any_weapon_states_the_conditions():
+def test_counter_fire_with_any_weapon_is_conditional_and_states_the_conditions():
     result = engine.verdict_at(BELGOROD_EDGE, day=AFTER)
-    assert result["status"] == "permitted" and result["zone"]["slug"] == "counter-fire-kharkiv"
+    assert result["status"] == "conditional" and result["zone"]["slug"] == "counter-fire-kharkiv"
+    assert result["label"] == "Counter-fire only"
     assert codes(result)[:2] == ["policy", "location"]
-    assert {"counter-fire-only", "not-permitted-here", "depth-assumption"} <= set(codes(result))
+    assert {"conditions", "not-permitted-here", "depth-assumption"} <= set(codes(result))
 
 
 def test_atacms_in_the_counter_fire_area_is_prohibited_with_its_source():
@@ -45,6 +46,7 @@ def test_the_earlier_policy_prohibits_russia_and_permits_ukraine():
     assert engine.verdict_at(BELGOROD_EDGE, day=BEFORE)["status"] == "prohibited"
     ukraine = engine.verdict_at(KHARKIV, day=BEFORE)
     assert ukraine["status"] == "permitted" and "zone-permitted" in codes(ukraine)
+    assert engine.verdict_at(KHARKIV, day=AFTER)["status"] == "conditional"  # not civilian
 
 
 def test_deep_inside_russia_is_prohibited_and_outside_is_not_covered():
@@ -54,7 +56,8 @@ def test_deep_inside_russia_is_prohibited_and_outside_is_not_covered():
 
 
 def test_the_policy_carries_when_it_applied_in_words():
-    assert engine.verdict_at(KHARKIV, day=AFTER)["policy"]["when"] == "From 30 May 2024"
+    when = engine.verdict_at(KHARKIV, day=AFTER)["policy"]["when"]
+    assert when == "30 May 2024 to 31 May 2024"
     assert engine.verdict_at(KHARKIV, day=BEFORE)["policy"]["when"] == "Before 30 May 2024"
 
 
@@ -65,19 +68,44 @@ def test_unknown_weapons_and_targets_are_refused_by_name():
         engine.verdict_at(KHARKIV, None, "y", AFTER)
 
 
-def _zone(status: str, **links) -> ZoneInfo:
+def _area(slug: str, status: str, **rules) -> ZoneInfo:
     empty = {k: [] for k in ("permitted_weapons", "prohibited_weapons")}
     empty |= {k: [] for k in ("permitted_targets", "prohibited_targets")}
-    return ZoneInfo(1, "z", "Z", "counter-fire", status, "p", "", None, None,
-                    **(empty | links), sources=[], assumptions=[])  # fmt: skip
+    return ZoneInfo(1, slug, slug.title(), "counter-fire", status, "p", "", None, None,
+                    **(empty | rules), sources=[], assumptions=[])  # fmt: skip
 
 
-def test_judging_one_zone():
+BAND = _area(
+    "band", "conditional", permitted_weapons=["gmlrs"], prohibited_weapons=["atacms"],
+    permitted_targets=["launchers"], prohibited_targets=["civilian-infrastructure"],
+    condition="Counter-fire only",
+)  # fmt: skip
+KURSK_AREA = _area(
+    "kursk", "conditional", permitted_weapons=["atacms"],
+    permitted_targets=["launchers", "other-military"], condition="Military targets only",
+)  # fmt: skip
+
+
+def test_an_area_that_grants_a_weapon_answers_over_a_blanket_ban():
     snap = snapshot.current()
-    status, reasons, _ = engine._judge(_zone("prohibited"), snap, None, None)
-    assert status == "prohibited" and [r["code"] for r in reasons] == ["zone-prohibited"]
-    zone = _zone("restricted", permitted_weapons=["gmlrs"], permitted_targets=["launchers"])
-    status, reasons, _ = engine._judge(zone, snap, "gmlrs", "launchers")
-    assert status == "permitted" and [r["code"] for r in reasons] == ["counter-fire-permitted"]
-    status, reasons, _ = engine._judge(zone, snap, "atacms", "launchers")
-    assert status == "prohibited" and [r["code"] for r in reasons] == ["weapon-not-covered"]
+    both = [BAND, KURSK_AREA]
+    assert rules.compose([BAND], snap, "atacms", "launchers").status == "prohibited"
+    assert rules.compose(both, snap, "atacms", "launchers").status == "permitted"
+    assert rules.compose(both, snap, "atacms", "civilian-infrastructure").status == "prohibited"
+    open_target = rules.compose(both, snap, "atacms", None)
+    assert open_target.status == "conditional"
+    assert rules.badge_label(open_target.status, open_target.conditions) == "Military targets only"
+    anything = rules.compose(both, snap, None, None)
+    label = rules.badge_label(anything.status, anything.conditions)
+    assert label == "Counter-fire only or Military targets only"
+
+
+def test_an_approval_nobody_can_see_makes_a_permission_conditional():
+    snap = snapshot.current()
+    guarded = _area(
+        "kursk", "conditional", permitted_weapons=["atacms"], permitted_targets=["launchers"],
+        approval="the Pentagon's approval",
+    )  # fmt: skip
+    answer = rules.compose([guarded], snap, "atacms", "launchers")
+    assert answer.status == "conditional"
+    assert rules.badge_label(answer.status, answer.conditions) == "Needs the Pentagon's approval"

@@ -1,9 +1,12 @@
 """The map page and /healthz: HEAD answers, a plain 503 without a database, sane permalinks."""
 
+import datetime as dt
+
 import pytest
 
-DEFAULT_PRELOAD = (
-    "</api/zones.geojson?date=2024-05-30&simplify=600>; rel=preload; as=fetch; crossorigin"
+DEFAULT_PRELOAD = (  # the first view answers for today
+    f"</api/zones.geojson?date={dt.datetime.now(dt.UTC).date()}&simplify=600>; rel=preload; "
+    "as=fetch; crossorigin"
 )
 
 

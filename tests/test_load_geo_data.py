@@ -1,6 +1,7 @@
 """manage.py load_geo_data: one transaction, idempotent, keeps editors' changes."""
 
 import json
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -109,3 +110,79 @@ def test_a_quote_that_is_not_in_the_report_is_refused(data_copy):
     path.write_text(json.dumps(doc))
     with pytest.raises(loader.LoadError, match="politico-permission quotes words"):
         loader.load(data_dir=data_copy)
+
+
+def _edit_policy(data_copy, change) -> None:
+    path = data_copy / "policy" / "policy.json"
+    doc = json.loads(path.read_text())
+    change(doc)
+    path.write_text(json.dumps(doc))
+
+
+def _item(items: list, slug: str) -> dict:
+    return next(item for item in items if item["slug"] == slug)
+
+
+def _zone_count() -> int:
+    from mapsite.zones.models import Zone
+
+    return Zone.objects.count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda d: _item(d["sources"], "carpenter-northern-border").update(
+                quote="Words no stored page holds."
+            ),
+            "carpenter-northern-border quotes words that are not in the stored copy of "
+            "https://kyivindependent.com/",
+        ),
+        (
+            lambda d: _item(d["sources"], "trump-fake-news").update(url="https://example.org/x"),
+            "trump-fake-news has no stored copy of 'https://example.org/x'",
+        ),
+        (
+            lambda d: _item(d["policies"], "atacms-kursk").update(effective_to="2025-07-01"),
+            "policy versions atacms-kursk and pentagon-approval overlap",
+        ),
+        (
+            lambda d: _item(d["policies"], "counter-fire-kharkiv-sumy").update(sources=[]),
+            "policy version counter-fire-kharkiv-sumy cites no source",
+        ),
+        (
+            lambda d: _item(d["zones"], "border-band-2024-06-17").update(depth_km=5000),
+            "zone border-band-2024-06-17: The depth must be more than 0 and at most 2000 km",
+        ),
+        (
+            lambda d: _item(d["zones"], "counter-fire-kharkiv-sumy").update(
+                border_oblasts="ua-kharkiv,ua-atlantis"
+            ),
+            "zone counter-fire-kharkiv-sumy: No reference oblast ua-atlantis",
+        ),
+    ],
+)
+def test_a_bad_policy_file_is_refused_by_name_and_nothing_is_loaded(data_copy, change, message):
+    from mapsite.zones.models import Zone
+
+    Zone.objects.filter(slug="counter-fire-kharkiv").update(name="Kept as it was")
+    zones = _zone_count()
+    _edit_policy(data_copy, change)
+    with pytest.raises(loader.LoadError, match=re.escape(message)):
+        loader.load(data_dir=data_copy, reset=True)
+    assert _zone_count() == zones
+    assert Zone.objects.get(slug="counter-fire-kharkiv").name == "Kept as it was"
+
+
+def test_every_later_report_quote_is_in_its_stored_copy():
+    """Each quote of a later report, word for word in the excerpt stored with its address."""
+    doc = json.loads((ROOT / "geo_data/policy/policy.json").read_text())
+    copies = loader.stored_copies(ROOT / "geo_data/source/later")
+    later = [s for s in doc["sources"] if s["kind"] == "later-report"]
+    assert len(later) >= 20
+    for source in later:
+        assert source["url"] in copies, source["slug"]
+        assert loader.normalise_quote(source["quote"]) in copies[source["url"]], source["slug"]
+        assert len(source["quote"]) <= 320 and "\n" not in source["quote"], source["slug"]  # short

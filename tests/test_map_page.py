@@ -59,7 +59,7 @@ def test_it_draws_the_zones_styled_by_status(browser_page, loaded_live_server, l
     assert sorted(c.split()[1] for c in classes) == [
         "zone--permitted",
         "zone--prohibited",
-        "zone--restricted",
+        "zone--conditional",
     ]
     # The prohibited area is hatched with a pattern defined in the zones' SVG.
     fill = page.get_attribute("path.zone--prohibited", "fill")

@@ -1,5 +1,6 @@
 """The map page as the server renders it: options, data for the script, sources, safety."""
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -32,29 +33,35 @@ def test_it_renders_weapon_and_target_options_from_the_database(client):
 def test_it_offers_every_policy_version_as_a_date(client):
     html = client.get("/").content.decode()
     config = page_config(html)
-    slugs = [policy["slug"] for policy in config["policies"]]
-    assert slugs == ["within-ukraine-only", "counter-fire-kharkiv"]
     dates = {policy["slug"]: policy["date"] for policy in config["policies"]}
-    assert dates == {"within-ukraine-only": "2024-05-29", "counter-fire-kharkiv": "2024-05-30"}
+    assert dates == {
+        "within-ukraine-only": "2024-05-29",
+        "counter-fire-kharkiv": "2024-05-30",
+        "counter-fire-kharkiv-sumy": "2024-05-31",
+        "counter-fire-across-border": "2024-06-17",
+        "atacms-kursk": "2024-11-17",
+        "pentagon-approval": "2025-06-01",
+        "restriction-lifted-denied": "2025-10-22",
+    }
     assert 'value="2024-05-29" data-policy="within-ukraine-only"' in html
-    assert config["defaultDate"] == "2024-05-30"
+    assert config["defaultDate"] == dt.datetime.now(dt.UTC).date().isoformat()
 
 
 @pytest.mark.django_db
-def test_it_names_the_area_that_changed_with_the_permission(client):
+def test_it_names_the_areas_each_version_changed(client):
     config = page_config(client.get("/").content.decode())
-    assert config["changes"] == [
-        {
-            "policy": "counter-fire-kharkiv",
-            "date": "2024-05-30",
-            "zone": "counter-fire-kharkiv",
-            "name": "Counter-fire area near Kharkiv",
-            "from_status": "prohibited",
-            "to_status": "restricted",
-            "from_label": "Prohibited",
-            "to_label": "Counter-fire only",
-        }
+    changed = [
+        (c["policy"], c["zone"], c["from_status"], c["to_status"]) for c in config["changes"]
     ]
+    assert changed == [
+        ("counter-fire-kharkiv", "counter-fire-kharkiv", "prohibited", "conditional"),
+        ("counter-fire-kharkiv", "ukraine", "permitted", "permitted"),  # civilian targets out
+        ("counter-fire-kharkiv-sumy", "counter-fire-kharkiv-sumy", "prohibited", "conditional"),
+        ("counter-fire-across-border", "border-band-2024-06-17", "prohibited", "conditional"),
+        ("atacms-kursk", "kursk-atacms-2024-11-17", "prohibited", "conditional"),
+        ("pentagon-approval", "kursk-atacms-2025-06-01", "conditional", "conditional"),
+    ]
+    assert config["changes"][0]["to_label"] == "Conditional"
 
 
 @pytest.mark.django_db
@@ -73,8 +80,8 @@ def test_it_passes_tile_settings_and_cities_to_the_script(client, settings):
 
 @pytest.mark.django_db
 def test_it_shows_the_report_quotes_and_the_depth_assumption(client):
-    html = client.get("/").content.decode()
-    assert "Assumption: Counter-fire area near Kharkiv reaches 84 km into Russia." in html
+    html = client.get("/?date=2024-05-30").content.decode()
+    assert "Assumption: Counter-fire band along the land border reaches 84 km into Russia." in html
     assert "not for operational use" in html
     quote = Source.objects.get(slug="pentagon-within-ukraine")
     # The Reuters addition gives no date of its own, so its quotes show none.
@@ -117,6 +124,6 @@ def test_it_preloads_the_zones_the_first_view_asks_for(client):
     assert response["Link"] == (
         "</api/zones.geojson?date=2024-05-01&simplify=300>; rel=preload; as=fetch; crossorigin"
     )
-    # Without a permalink: the default view (zoom 8 at 50.35 N) and the current policy.
+    # Without a permalink: the default view (zoom 8 at 50.35 N) and today.
     response = client.get("/?z=abc&c=x&date=1%20May")
-    assert "date=2024-05-30&simplify=600>" in response["Link"]
+    assert f"date={dt.datetime.now(dt.UTC).date()}&simplify=600>" in response["Link"]

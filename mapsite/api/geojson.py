@@ -81,9 +81,12 @@ assumption_sources AS MATERIALIZED (
    GROUP BY t.assumption_id
 ),
 assumptions AS MATERIALIZED (
-  SELECT a.id, 0 AS ord, a.slug, json_build_object(
-           'slug', a.slug, 'title', a.title, 'statement', a.statement, 'value', a.value,
-           'unit', a.unit, 'sources', COALESCE(x.list, '[]'::json)) AS obj
+  SELECT a.id, 0 AS ord, a.slug, jsonb_build_object(
+           'slug', a.slug, 'title', a.title, 'value', a.value, 'unit', a.unit,
+           'statement', CASE WHEN a.value IS NULL THEN a.statement
+                        ELSE replace(a.statement, '{{value}}',
+                                     trim_scale(a.value::numeric)::text) END,
+           'sources', COALESCE(x.list, '[]'::json)) AS obj
     FROM zones_assumption a LEFT JOIN assumption_sources x ON x.assumption_id = a.id
 ),
 links AS (
@@ -102,8 +105,17 @@ links AS (
   SELECT t.zone_id, 'sources', s.ord, s.slug, s.obj
     FROM zones_zone_sources t JOIN sources s ON s.id = t.source_id
   UNION ALL
-  SELECT t.zone_id, 'assumptions', a.ord, a.slug, a.obj
+  -- An assumption about the zone's depth is worded with that zone's depth.
+  SELECT t.zone_id, 'assumptions', a.ord, a.slug,
+         CASE WHEN zz.depth_km IS NULL THEN a.obj::json
+              ELSE (jsonb_set(a.obj, '{{statement}}', to_jsonb(replace(a.obj->>'statement',
+                      '{{depth_km}}', trim_scale(zz.depth_km::numeric)::text)))
+                    || CASE WHEN a.obj->'value' = 'null'::jsonb
+                            THEN jsonb_build_object('value', zz.depth_km)
+                            ELSE '{{}}'::jsonb END)::json
+         END
     FROM zones_zone_assumptions t JOIN assumptions a ON a.id = t.assumption_id
+    JOIN zones_zone zz ON zz.id = t.zone_id
 ),
 related AS (
   SELECT zone_id,

@@ -86,6 +86,9 @@ SCHEMAS = {
         effective_from=nullable("string", format="date"),
         effective_to=nullable("string", format="date"),
         when={"type": "string", "description": "When it applied, in words."},
+        confidence={"enum": list(vocabulary.CONFIDENCE)},
+        government={"type": "string", "description": "Whose policy the version is."},
+        known_as_of=nullable("string", format="date"),
     ),
     "ZoneSummary": obj(
         ["slug", "name", "kind"],
@@ -95,8 +98,26 @@ SCHEMAS = {
         status=ZONE_STATUSES,
     ),
     "Verdict": obj(
-        ["status", "zone", "policy", "reasons", "sources", "distance_to_border_km", "nearby"],
-        status=VERDICT_STATUSES,
+        ["status", "label", "conditions", "zone", "areas", "policy", "known_as_of", "reasons"]
+        + ["sources", "distance_to_border_km", "nearby"],
+        status={
+            **VERDICT_STATUSES,
+            "description": "conditional: the answer depends on what the question leaves open "
+            "(the weapon, the target) or on an approval nobody outside can see; see conditions.",
+        },
+        label={"type": "string", "description": "The answer in words, a condition included."},
+        conditions=array(
+            obj(
+                ["code", "text", "area"],
+                code={"enum": ["target-open", "weapon-open", "approval"]},
+                text={"type": "string"},
+                area={"type": "string", "description": "The area the condition belongs to."},
+            )
+        ),
+        areas=array(ref("ZoneSummary")),
+        known_as_of=nullable(
+            "string", format="date", description="The date of the newest source in the data."
+        ),
         zone={"oneOf": [ref("ZoneSummary"), {"type": "null"}]},
         policy={"oneOf": [ref("PolicyRef"), {"type": "null"}]},
         query={"type": "object"},
@@ -192,8 +213,9 @@ SCHEMAS = {
         "allOf": [
             ref("PolicyRef"),
             obj(
-                ["summary", "in_force", "sources", "assumptions", "zones"],
+                ["summary", "changes", "in_force", "sources", "assumptions", "zones"],
                 summary={"type": "string"},
+                changes={"type": "string", "description": "What changed from the version before."},
                 in_force={"type": "boolean", "description": "In force today (UTC)."},
                 sources=array(ref("Source")),
                 assumptions=array(ref("Assumption")),
@@ -201,7 +223,11 @@ SCHEMAS = {
             ),
         ]
     },
-    "Policies": obj(["policies"], policies=array(ref("Policy"))),
+    "Policies": obj(
+        ["known_as_of", "policies"],
+        known_as_of=nullable("string", format="date"),
+        policies=array(ref("Policy")),
+    ),
     "Places": obj(
         ["results"],
         results=array(

@@ -102,13 +102,15 @@ def _policies(snap: snapshot.Snapshot, today) -> bytes:
             {
                 **policy.as_dict(),
                 "summary": policy.summary,
+                "changes": policy.changes,
                 "in_force": current is not None and current.id == policy.id,
                 "sources": policy.sources,
                 "assumptions": policy.assumptions,
                 "zones": sorted(zones, key=lambda z: (z["kind"], z["slug"])),
             }
         )
-    return dumps({"policies": items})
+    known = snap.known_as_of.isoformat() if snap.known_as_of else None
+    return dumps({"known_as_of": known, "policies": items})
 
 
 @api_endpoint

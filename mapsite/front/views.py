@@ -120,10 +120,26 @@ def _depth_assumptions(snap, policy) -> list[dict]:
     for zone in snap.zones.values():
         if not zone.depth_km or (policy and zone.policy_slug != policy.slug):
             continue
-        matching = [a for a in zone.assumptions if a["value"] == zone.depth_km]
-        assumption = (matching or zone.assumptions or [None])[0]
-        notes.append({"zone": zone, "assumption": assumption})
+        notes.append({"zone": zone, "assumption": (zone.assumptions or [None])[0]})
     return notes
+
+
+def _assumptions(snap) -> list[dict]:
+    """Every assumption, worded with its parameters (a depth as the zones citing it give it)."""
+    depths: dict[str, set] = {}
+    for zone in snap.zones.values():
+        for cited in zone.assumptions:
+            if zone.depth_km:
+                depths.setdefault(cited["slug"], set()).add(zone.depth_km)
+    rows = []
+    for assumption in Assumption.objects.order_by("pk"):
+        shown = sorted(depths.get(assumption.slug, ()))
+        depth = shown[0] if len(shown) == 1 else None
+        row = {"title": assumption.title, "unit": assumption.unit}
+        row["statement"] = assumption.render(depth)
+        row["value"] = assumption.value if assumption.value is not None else depth
+        rows.append(row)
+    return rows
 
 
 @require_safe
@@ -158,7 +174,7 @@ def _index(request: HttpRequest) -> HttpResponse:
         }
         for p in policies
     ]
-    default_date = _shown_date(current) if current else today.isoformat()
+    default_date = today.isoformat()  # the first view answers for today
     view = permalink.read(request.GET, default_date, list(snap.weapons), list(snap.targets))
     first_zones = permalink.first_zones(view)
     config = {
@@ -188,7 +204,7 @@ def _index(request: HttpRequest) -> HttpResponse:
         "quotes": [s for s in sources if s.kind == Source.Kind.REPORT],
         "notes": [s for s in sources if s.kind != Source.Kind.REPORT],
         "zones": _zone_rows(snap),
-        "assumptions": Assumption.objects.order_by("pk"),
+        "assumptions": _assumptions(snap),
         "depth_notes": _depth_assumptions(snap, current),
         "statuses": vocabulary.ZONE_STATUSES,
         "css_variables": vocabulary.css_variables(),

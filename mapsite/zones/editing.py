@@ -28,6 +28,9 @@ ZONE_FIELDS = (
     "country",
     "measured_from",
     "depth_km",
+    "border_oblasts",
+    "condition",
+    "approval",
 )
 
 
@@ -46,17 +49,21 @@ def parameter_problems(zone) -> dict[str, str]:
     if derivation == Zone.Derivation.DRAWN:
         return {}
     problems = {}
+    layer = (
+        ReferenceFeature.Layer.OBLAST if derivation == "oblast" else ReferenceFeature.Layer.COUNTRY
+    )
     if not zone.country:
-        problems["country"] = f"A {derivation} zone needs the reference country it is cut from."
-    elif not ReferenceFeature.objects.filter(
-        slug=zone.country, layer=ReferenceFeature.Layer.COUNTRY
-    ).exists():
+        problems["country"] = f"A {derivation} zone needs the reference {layer} it is cut from."
+    elif not ReferenceFeature.objects.filter(slug=zone.country, layer=layer).exists():
         known = ", ".join(
-            ReferenceFeature.objects.filter(layer=ReferenceFeature.Layer.COUNTRY).values_list(
-                "slug", flat=True
-            )
+            ReferenceFeature.objects.filter(layer=layer).values_list("slug", flat=True)
         )
-        problems["country"] = f"No reference country {zone.country!r}; known: {known}."
+        problems["country"] = f"No reference {layer} {zone.country!r}; known: {known}."
+    unknown = sorted(set(border_oblasts(zone)) - set(_oblast_slugs()))
+    if unknown:
+        problems["border_oblasts"] = (
+            f"No reference oblast {', '.join(unknown)}; known: {', '.join(_oblast_slugs())}."
+        )
     if derivation == Zone.Derivation.WITHIN_DEPTH:
         if not zone.measured_from:
             problems["measured_from"] = (
@@ -76,6 +83,15 @@ def parameter_problems(zone) -> dict[str, str]:
     return problems
 
 
+def border_oblasts(zone) -> list[str]:
+    return [slug.strip() for slug in (zone.border_oblasts or "").split(",") if slug.strip()]
+
+
+def _oblast_slugs() -> list[str]:
+    oblasts = ReferenceFeature.objects.filter(layer=ReferenceFeature.Layer.OBLAST)
+    return list(oblasts.values_list("slug", flat=True))
+
+
 def derive(zone):
     """The zone's shape computed in PostGIS from its parameters (a MultiPolygon)."""
     problems = parameter_problems(zone)
@@ -93,6 +109,7 @@ def derive(zone):
             zone.depth_km,
             exclude_zone_ids=exclude,
             policy_id=zone.policy_id,
+            border_oblasts=border_oblasts(zone),
         )
     except LookupError as exc:
         raise EditRefused(str(exc)) from None

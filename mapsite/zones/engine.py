@@ -1,13 +1,15 @@
 """The policy engine: one answer to "may US weapons be used here, for this, with that?".
 
-`verdict_at` is what the API, the map and the tests all call. Each reason has a code
-(what it is about) and its text, so nothing depends on the order they come in.
+`verdict_at` is what the API, the map and the tests all call; `rules` composes the
+areas' rules. Each reason has a code (what it is about) and its text, so nothing depends
+on the order they come in. Every verdict says how far the record reaches (`known_as_of`).
 """
 
 import datetime as dt
 
-from mapsite.zones import snapshot, vocabulary
+from mapsite.zones import rules, snapshot, vocabulary
 from mapsite.zones.models import ZonePiece
+from mapsite.zones.rules import reason
 
 NEARBY_KM = 10.0
 
@@ -20,34 +22,17 @@ class UnknownChoice(ValueError):
         super().__init__(f"unknown {field} {value!r}; expected one of: {', '.join(known)}")
 
 
-def _lower(name: str) -> str:
-    """A name mid-sentence: "Launchers firing on Kharkiv" -> "launchers firing on Kharkiv"."""
-    if len(name) > 1 and name[1].isupper():
-        return name  # an acronym such as "GMLRS" stays as it is
-    return name[:1].lower() + name[1:]
-
-
-def _names(table: dict, slugs: list[str], lower: bool = False) -> str:
-    names = [table[s]["name"] for s in slugs if s in table]
-    if lower:
-        names = [_lower(name) for name in names]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
-
-
-def _dedupe(sources: list[dict]) -> list[dict]:
+def _dedupe(items: list[dict], key) -> list[dict]:
     seen, unique = set(), []
-    for source in sources:
-        key = (source["publisher"], source["quote"], source["note"])
-        if key not in seen:
-            seen.add(key)
-            unique.append(source)
+    for item in items:
+        if key(item) not in seen:
+            seen.add(key(item))
+            unique.append(item)
     return unique
 
 
-def reason(code: str, text: str) -> dict:
-    return {"code": code, "text": text}
+def _source_key(source: dict):
+    return (source["publisher"], source["quote"], source["note"])
 
 
 def verdict_at(point, weapon: str | None = None, target: str | None = None, day=None) -> dict:
@@ -59,10 +44,48 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
         raise UnknownChoice("target", target, sorted(snap.targets))
     day = day or dt.datetime.now(dt.UTC).date()
     policy = snap.policy_on(day)
-    result = {
+    result = _empty(snap, policy, point, weapon, target, day)
+    if policy is None:
+        text = f"No policy version in the data is in force on {day.isoformat()}."
+        result["reasons"] = [reason("no-policy", text), *_knowledge(snap, day)]
+        return result
+
+    inside, border_m, nearby = ZonePiece.objects.lookup_at(point.x, point.y, policy.id, NEARBY_KM)
+    if border_m is not None:
+        result["distance_to_border_km"] = round(border_m / 1000, 1)
+    areas = sorted((snap.zones[i] for i in inside if i in snap.zones), key=lambda z: z.slug)
+    answer = rules.compose(areas, snap, weapon, target)
+    result["nearby"] = _nearby(snap, nearby, {a.id for a in areas})
+    policy_line = reason("policy", f"Policy in force on {day.isoformat()}: {policy.title}.")
+    if answer is None:
+        text = "This point is outside Ukraine and Russia: the reported policy does not cover it."
+        result["reasons"] = [policy_line, reason("not-covered", text), *_knowledge(snap, day)]
+        return result
+
+    area = answer.area
+    where = reason("location", f"The point is in {_names_of(areas)}.")
+    result.update(
+        status=answer.status,
+        label=rules.badge_label(answer.status, answer.conditions),
+        conditions=answer.conditions,
+        zone=area.summary(),
+        areas=[a.summary() for a in areas],
+        reasons=[policy_line, where, *answer.reasons, *_depths(areas), *_knowledge(snap, day)],
+        sources=_dedupe(answer.sources + policy.sources, _source_key),
+        assumptions=_dedupe([a for z in areas for a in z.assumptions], lambda a: a["slug"]),
+    )
+    return result
+
+
+def _empty(snap, policy, point, weapon, target, day) -> dict:
+    return {
         "status": "not_covered",
+        "label": vocabulary.NOT_COVERED.label,
+        "conditions": [],
         "zone": None,
-        "policy": policy.as_dict() if policy else None,
+        "areas": [],
+        "policy": {**policy.as_dict(), "known_as_of": _iso(snap.known_as_of)} if policy else None,
+        "known_as_of": _iso(snap.known_as_of),
         "query": {
             "lat": point.y,
             "lon": point.x,
@@ -76,127 +99,54 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
         "distance_to_border_km": None,
         "nearby": [],
     }
-    if policy is None:
-        result["reasons"] = [
-            reason("no-policy", f"No policy version in the data is in force on {day.isoformat()}.")
-        ]
-        return result
 
-    inside, border_m, nearby = ZonePiece.objects.lookup_at(point.x, point.y, policy.id, NEARBY_KM)
 
-    if border_m is not None:
-        result["distance_to_border_km"] = round(border_m / 1000, 1)
-    zones = [snap.zones[i] for i in inside if i in snap.zones]
-    # Where an editor's zones overlap, the strictest answer wins.
-    zones.sort(key=lambda z: (vocabulary.STATUS[z.status].strictness, z.slug))
-    zone = zones[0] if zones else None
-    result["nearby"] = sorted(
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _names_of(areas) -> str:
+    names = [area.name for area in areas]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _nearby(snap, nearby, here: set[int]) -> list[dict]:
+    return sorted(
         (
             {**snap.zones[zone_id].summary(), "distance_km": round(metres / 1000, 2)}
             for zone_id, metres in nearby
-            if zone_id in snap.zones and (zone is None or zone_id != zone.id)
+            if zone_id in snap.zones and zone_id not in here
         ),
         key=lambda item: (item["distance_km"], item["slug"]),
     )
-    policy_line = reason("policy", f"Policy in force on {day.isoformat()}: {policy.title}.")
-    if zone is None:
-        result["reasons"] = [
-            policy_line,
-            reason(
-                "not-covered",
-                "This point is outside Ukraine and Russia: the reported policy does not cover it.",
-            ),
-        ]
-        return result
-
-    status, reasons, sources = _judge(zone, snap, weapon, target)
-    result.update(
-        status=status,
-        zone=zone.summary(),
-        reasons=[policy_line, reason("location", f"The point is in {zone.name}."), *reasons],
-        sources=_dedupe(sources + zone.sources),
-        assumptions=zone.assumptions,
-    )
-    return result
 
 
-def _judge(zone, snap, weapon: str | None, target: str | None) -> tuple[str, list, list]:
-    """Status, reasons and extra sources for one zone and the chosen weapon and target."""
-    weapons, targets = snap.weapons, snap.targets
-    reasons: list[dict] = []
-    sources: list[dict] = []
-    if weapon in zone.prohibited_weapons:
-        reasons.append(
-            reason("weapon-prohibited", f"{weapons[weapon]['name']} may not be used here.")
+def _depths(areas) -> list[dict]:
+    """Each area's depth, an assumption, in words built from the depth itself."""
+    return [
+        reason(
+            "depth-assumption",
+            f"{area.name} is drawn {area.depth_km:g} km deep into Russia: an assumption, "
+            "since no source gives a depth.",
         )
-        sources += weapons[weapon]["sources"]
-    if target in zone.prohibited_targets:
-        text = f"Striking {_lower(targets[target]['name'])} is prohibited."
-        reasons.append(reason("target-prohibited", text))
-        sources += targets[target]["sources"]
-    if zone.status == vocabulary.PROHIBITED.slug:
-        text = "US-provided weapons may not be used against targets here."
-        return "prohibited", [*reasons, reason("zone-prohibited", text)], sources
-    if reasons:
-        return "prohibited", reasons, sources
-    if zone.status == vocabulary.PERMITTED.slug:
-        return "permitted", _permitted(zone, targets, target), sources
-    status, reasons = _counter_fire(zone, weapons, targets, weapon, target)
-    return status, reasons, sources
+        for area in areas
+        if area.depth_km
+    ]
 
 
-def _permitted(zone, targets, target: str | None) -> list[dict]:
-    reasons = [reason("zone-permitted", "US-provided weapons may be used here.")]
-    if not target and zone.prohibited_targets:
-        names = _names(targets, zone.prohibited_targets, lower=True)
-        reasons.append(
-            reason("target-exception", f"Except against {names}, which may not be targeted.")
-        )
-    return reasons
-
-
-def _counter_fire(zone, weapons, targets, weapon, target) -> tuple[str, list[dict]]:
-    """A counter-fire area: counter-fire only, with the weapons the permission covers."""
-    if weapon and zone.permitted_weapons and weapon not in zone.permitted_weapons:
+def _knowledge(snap, day) -> list[dict]:
+    """Where the record ends, and reports the map does not apply (denied)."""
+    notes = []
+    for policy in snap.disputed_by(day):
         text = (
-            f"{weapons[weapon]['name']} is not among the weapons this permission covers "
-            f"({_names(weapons, zone.permitted_weapons)})."
+            f"A report that the policy changed on {vocabulary.day_in_words(policy.effective_from)} "
+            f"({policy.title}) was denied; the map records it as disputed and does not apply it."
         )
-        return "prohibited", [reason("weapon-not-covered", text)]
-    if target and zone.permitted_targets and target not in zone.permitted_targets:
+        notes.append(reason("disputed", text))
+    if snap.known_as_of and day > snap.known_as_of:
         text = (
-            f"{targets[target]['name']} is not a counter-fire target; the permission covers "
-            f"only {_names(targets, zone.permitted_targets, lower=True)}."
+            f"Nothing after {vocabulary.day_in_words(snap.known_as_of)} is recorded here: that "
+            "is the date of the newest source in the data, and the policy may have changed since."
         )
-        return "prohibited", [reason("target-not-covered", text)]
-    reasons = []
-    if weapon and target:
-        text = (
-            f"Counter-fire against {_lower(targets[target]['name'])} with "
-            f"{weapons[weapon]['name']} is permitted here."
-        )
-        reasons.append(reason("counter-fire-permitted", text))
-    else:
-        with_weapons = (
-            f", with {_names(weapons, zone.permitted_weapons)}" if zone.permitted_weapons else ""
-        )
-        text = (
-            "Permitted only as counter-fire against Russian forces attacking or preparing to "
-            f"attack Kharkiv: {_names(targets, zone.permitted_targets, lower=True)}"
-            f"{with_weapons}."
-        )
-        reasons.append(reason("counter-fire-only", text))
-        if zone.prohibited_weapons or zone.prohibited_targets:
-            banned = [weapons[w]["name"] for w in zone.prohibited_weapons] + [
-                _lower(targets[t]["name"]) for t in zone.prohibited_targets
-            ]
-            reasons.append(
-                reason("not-permitted-here", f"Not permitted here: {', '.join(banned)}.")
-            )
-    if zone.depth_km:
-        text = (
-            f"The area's depth of {zone.depth_km:g} km into Russia is an assumption; "
-            "the report does not give one."
-        )
-        reasons.append(reason("depth-assumption", text))
-    return "permitted", reasons
+        notes.append(reason("knowledge-ends", text))
+    return notes

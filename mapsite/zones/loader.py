@@ -35,7 +35,8 @@ LAYERS = {
     "border.geojson": ReferenceFeature.Layer.BORDER,
     "kharkiv_segment.geojson": ReferenceFeature.Layer.BORDER,
 }
-DERIVATION_ORDER = {"country": 0, "within-depth": 1, "drawn": 2, "remainder": 3}
+DERIVATION_ORDER = {"country": 0, "oblast": 0, "within-depth": 1, "drawn": 2, "remainder": 3}
+LATER_REPORTS_DIR = "source/later"
 
 
 class LoadError(Exception):
@@ -113,14 +114,58 @@ def normalise_quote(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def check_quotes(policy: dict, report_path: Path) -> None:
+def stored_copies(folder: Path) -> dict[str, str]:
+    """The stored excerpts of later reports, by the address in each file's `url:` header."""
+    copies = {}
+    for path in sorted(folder.glob("*.txt")):
+        header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+        urls = [line[4:].strip() for line in header.splitlines() if line.startswith("url:")]
+        if urls:
+            copies[urls[0]] = normalise_quote(body)
+    return copies
+
+
+def check_quotes(policy: dict, report_path: Path, later_dir: Path | None = None) -> None:
+    """Every quote is in the text it came from: the report, or a later report's stored copy."""
+    where = DATA_DIR / "policy/policy.json"
     report = normalise_quote(read_json_text(report_path))
+    copies = stored_copies(later_dir) if later_dir else {}
     for source in policy["sources"]:
-        if source["kind"] == "report" and normalise_quote(source["quote"]) not in report:
+        quote = normalise_quote(source.get("quote") or "")
+        if source["kind"] == "report" and quote not in report:
             raise LoadError(
-                f"{DATA_DIR / 'policy/policy.json'}: source {source['slug']} quotes words "
-                f"that are not in {report_path.name}"
+                f"{where}: source {source['slug']} quotes words that are not in {report_path.name}"
             )
+        if source["kind"] == "later-report":
+            stored = copies.get(source.get("url") or "")
+            if stored is None:
+                raise LoadError(
+                    f"{where}: source {source['slug']} has no stored copy of {source.get('url')!r} "
+                    f"in geo_data/{LATER_REPORTS_DIR}"
+                )
+            if not quote or quote not in stored:
+                raise LoadError(
+                    f"{where}: source {source['slug']} quotes words that are not in the stored "
+                    f"copy of {source['url']}"
+                )
+
+
+def check_versions(policy: dict) -> None:
+    """Versions in force (disputed ones aside) never overlap, and each cites a source."""
+    where = DATA_DIR / "policy/policy.json"
+    spans = []
+    for item in policy["policies"]:
+        if not item.get("sources"):
+            raise LoadError(f"{where}: policy version {item['slug']} cites no source")
+        if item.get("confidence", "on_record") == "disputed":
+            continue
+        start = _date(item.get("effective_from"), item["slug"]) or dt.date.min
+        end = _date(item.get("effective_to"), item["slug"]) or dt.date.max
+        spans.append((start, end, item["slug"]))
+    spans.sort()
+    for (_, end, slug), (start, _, later) in zip(spans, spans[1:], strict=False):
+        if start < end:
+            raise LoadError(f"{where}: policy versions {slug} and {later} overlap")
 
 
 def read_json_text(path: Path) -> str:
@@ -168,7 +213,8 @@ def load(reset: bool = False, data_dir: Path = DATA_DIR) -> LoadReport:
     for part in ("sources", "assumptions", "weapons", "targets", "policies", "zones"):
         if not isinstance(policy.get(part), list):
             raise LoadError(f"{data_dir / 'policy/policy.json'}: '{part}' must be a list")
-    check_quotes(policy, data_dir / "source" / "report.txt")
+    check_quotes(policy, data_dir / "source" / "report.txt", data_dir / LATER_REPORTS_DIR)
+    check_versions(policy)
     report = LoadReport()
     with transaction.atomic(), bundled_data_load():
         references_changed = _load_references(layers, report)
@@ -268,6 +314,7 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
             k: item[k] for k in ("name", "category", "range_km", "nominal_range_km", "sort_order")
         }
         values["description"] = item["description"]
+        values["supplier"] = item.get("supplier", "United States")
         values["range_assumption"] = _pick(assumptions, [item["range_assumption"]], item["slug"])[0]
         weapons[item["slug"]], _ = _upsert_cited(WeaponSystem, report, item, values, reset, sources)
     targets = {}
@@ -279,6 +326,11 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
     policies = {}
     for item in data["policies"]:
         values = {k: item[k] for k in ("title", "summary")}
+        values.update(
+            government=item.get("government", "United States"),
+            confidence=item.get("confidence", "on_record"),
+            changes=item.get("changes", ""),
+        )
         for key in ("effective_from", "effective_to"):
             values[key] = _date(item.get(key), item["slug"])
         obj, fresh = _upsert_cited(Policy, report, item, values, reset, sources)
@@ -299,6 +351,7 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
 
 
 ZONE_FIELDS = ("name", "kind", "status", "description", "derivation", "country", "measured_from")
+ZONE_OPTIONAL = ("border_oblasts", "condition", "approval")
 
 
 def _deleted_by_editor(slug: str) -> bool:
@@ -311,6 +364,7 @@ def _load_zone(item, policies, tables, report, reset, references_changed, touche
     slug = item["slug"]
     policy = _pick(policies, [item["policy"]], slug)[0]
     values = {k: item[k] for k in ZONE_FIELDS}
+    values.update({k: item.get(k, "") for k in ZONE_OPTIONAL})
     values.update(policy=policy, depth_km=item.get("depth_km"))
     zone = Zone.objects.filter(slug=slug, draft_of__isnull=True).first()
     if zone is None and not reset and _deleted_by_editor(slug):

@@ -37,16 +37,25 @@ WITHIN_WORLD = (
 )
 
 
+def render_parameters(text: str, **values) -> str:
+    """`text` with each `{name}` replaced by the number given for it ("84", "300")."""
+    for name, value in values.items():
+        if value is not None:
+            text = text.replace("{" + name + "}", f"{value:g}")
+    return text
+
+
 class Source(models.Model):
     """A quote from the report, or the citation an assumption rests on."""
 
     class Kind(models.TextChoices):
         REPORT = "report", "Quote from the report"
+        LATER_REPORT = "later-report", "Quote from a later report (stored copy checked)"
         REFERENCE = "reference", "Outside reference for an assumption"
         EDITORIAL = "editorial", "Editors' note"
 
     slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORT)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REPORT)
     publisher = models.CharField(max_length=120)
     speaker = models.CharField(max_length=200, blank=True)
     quote = models.TextField(blank=True)
@@ -91,12 +100,17 @@ class Assumption(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def as_dict(self) -> dict:
+    def render(self, depth_km: float | None = None) -> str:
+        """The statement with its parameters filled in: `{value}` is the assumption's own,
+        `{depth_km}` the depth of the zone it is shown for (so no number is typed twice)."""
+        return render_parameters(self.statement, value=self.value, depth_km=depth_km)
+
+    def as_dict(self, depth_km: float | None = None) -> dict:
         return {
             "slug": self.slug,
             "title": self.title,
-            "statement": self.statement,
-            "value": self.value,
+            "statement": self.render(depth_km),
+            "value": self.value if self.value is not None else depth_km,
             "unit": self.unit,
             "sources": [source.as_dict() for source in self.sources.all()],
         }
@@ -111,6 +125,9 @@ class WeaponSystem(models.Model):
 
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
+    supplier = models.CharField(
+        max_length=60, default="United States", help_text="The government that supplies it."
+    )
     category = models.CharField(max_length=20, choices=Category.choices)
     range_km = models.FloatField(help_text="Reach used on the map, in km (an assumption).")
     nominal_range_km = models.FloatField(null=True, blank=True)
@@ -153,9 +170,21 @@ class TargetCategory(models.Model):
 class Policy(models.Model):
     """One version of the US policy on where its weapons may be used."""
 
+    Confidence = models.TextChoices("Confidence", _choices(vocabulary.CONFIDENCE.items()))
+
     slug = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField()
+    government = models.CharField(
+        max_length=60, default="United States", help_text="Whose policy this version is."
+    )
+    confidence = models.CharField(
+        max_length=12,
+        choices=Confidence.choices,
+        default=Confidence.ON_RECORD,
+        help_text="Disputed versions are shown but never applied as the rule.",
+    )
+    changes = models.TextField(blank=True, help_text="What changed from the previous version.")
     effective_from = models.DateField(
         null=True, blank=True, help_text="Empty: in force before any recorded change."
     )
@@ -194,6 +223,7 @@ class Zone(models.Model):
         COUNTRY = "country", "A whole country"
         WITHIN_DEPTH = "within-depth", "Part of a country within a depth of a border segment"
         REMAINDER = "remainder", "The rest of a country after the policy's other zones"
+        OBLAST = "oblast", "A whole oblast"
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
@@ -212,6 +242,24 @@ class Zone(models.Model):
         max_length=80, blank=True, help_text="Reference line the depth is measured from."
     )
     depth_km = models.FloatField(null=True, blank=True)
+    border_oblasts = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Within-depth zones: measure only from the stretch of the reference line "
+        "along these oblasts (comma-separated slugs); empty for the whole line.",
+    )
+    condition = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="For a conditional zone, the condition in a few words: "
+        "“Counter-fire only”, “Military targets only”.",
+    )
+    approval = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="An approval every strike needs that nobody outside can see, "
+        "e.g. “the Pentagon's approval of each strike”; empty if none.",
+    )
     permitted_weapons = models.ManyToManyField(
         WeaponSystem, blank=True, related_name="permitted_in"
     )

@@ -45,35 +45,60 @@ class ZoneQuerySet(QuerySet):
             )
 
 
-# For each zone of a policy version, the status the version before gave at a point
-# inside it: where they differ, the area changed on the version's first day.
+# The zones a policy version changed: those with a part (over CHANGED_MIN_KM2) where the
+# version before had no zone with the same rules (status, condition, approval and
+# permitted weapons), and the status the version before gave at a point inside. The
+# remainders ("the rest of Russia") only shrink as other areas grow, so they are left out.
+CHANGED_MIN_KM2 = 1.0
 STATUS_CHANGES_SQL = f"""
-SELECT z.slug, z.name, z.status, before.status
-FROM zones_zone z
-CROSS JOIN LATERAL (
-  SELECT p.status
-  FROM zones_zonepiece piece JOIN zones_zone p ON p.id = piece.zone_id
-  WHERE p.policy_id = %(before)s AND {public_sql("p")}
-    AND ST_Intersects(piece.geom, ST_PointOnSurface(z.geom))
-  ORDER BY {vocabulary.status_order_sql("p.status")}
-  LIMIT 1
-) before
-WHERE z.policy_id = %(policy)s AND {public_sql("z")}
-  AND z.status <> before.status
-ORDER BY z.slug
+WITH rules AS (
+  SELECT z.id, z.policy_id, z.slug, z.name, z.status, z.derivation, z.geom,
+         concat_ws('|', z.status, z.condition, z.approval,
+                   (SELECT string_agg(w.weaponsystem_id::text, ',' ORDER BY w.weaponsystem_id)
+                      FROM zones_zone_permitted_weapons w WHERE w.zone_id = z.id)) AS rules
+    FROM zones_zone z
+   WHERE z.policy_id IN (%(before)s, %(policy)s) AND {public_sql("z")}
+)
+SELECT n.slug, n.name, n.status,
+       (SELECT o.status FROM rules o
+         WHERE o.policy_id = %(before)s AND ST_Intersects(o.geom, ST_PointOnSurface(n.geom))
+         ORDER BY {vocabulary.status_order_sql("o.status")} LIMIT 1) AS was
+  FROM rules n
+ WHERE n.policy_id = %(policy)s AND n.derivation <> 'remainder'
+   AND ST_Area(ST_Difference(n.geom, COALESCE(
+         (SELECT ST_Union(o.geom) FROM rules o
+           WHERE o.policy_id = %(before)s AND o.rules = n.rules),
+         ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, 4326)))::geography) / 1e6
+       > {CHANGED_MIN_KM2}
+ ORDER BY n.slug
 """  # noqa: S608 (constants only; the values are bound parameters)
 
+# A border segment along some oblasts: the stretch of the reference line within this many
+# metres (on the ellipsoid) of the oblasts' outlines, which follow the same border.
+SEGMENT_TOLERANCE_M = 1000
+WHOLE = "SELECT ST_AsEWKB(ST_Multi(geom)) FROM zones_referencefeature WHERE slug = %s"
 DERIVED_SQL = {
-    "country": "SELECT ST_AsEWKB(ST_Multi(geom)) FROM zones_referencefeature WHERE slug = %s",
+    "country": WHOLE,
+    "oblast": WHOLE,
     # The part of the country within depth_km of a reference line: a geography buffer,
     # so the depth is in metres on the ellipsoid.
-    "within-depth": """
+    # Only the stretch along the oblasts named, if any.
+    "within-depth": f"""
+        WITH line AS (
+          SELECT CASE WHEN cardinality(%s::text[]) = 0 THEN l.geom
+                      ELSE ST_Intersection(l.geom, (
+                        SELECT ST_Union(
+                                 ST_Buffer(o.geom::geography, {SEGMENT_TOLERANCE_M})::geometry)
+                          FROM zones_referencefeature o WHERE o.slug = ANY(%s::text[])))
+                 END AS geom
+            FROM zones_referencefeature l WHERE l.slug = %s
+        )
         SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(
-            ST_Intersection(c.geom, ST_Buffer(l.geom::geography, %s, 'quad_segs=16')::geometry)
+            ST_Intersection(c.geom, ST_Buffer(line.geom::geography, %s, 'quad_segs=16')::geometry)
         ), 3)))
-        FROM zones_referencefeature c, zones_referencefeature l
-        WHERE c.slug = %s AND l.slug = %s
-    """,
+        FROM zones_referencefeature c, line
+        WHERE c.slug = %s AND NOT ST_IsEmpty(line.geom)
+    """,  # noqa: S608 (constants only)
     # The country less the policy's other public zones.
     "remainder": f"""
         SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Difference(
@@ -89,12 +114,8 @@ DERIVED_SQL = {
 
 class ZoneManager(Manager.from_queryset(ZoneQuerySet)):
     def status_changes(self, before_policy_id: int, policy_id: int) -> list[tuple]:
-        """The areas whose status changed between two policy versions.
-
-        For each public zone of `policy_id`: (slug, name, status, status before), where
-        the public zones of `before_policy_id` gave another status at a point inside it
-        (the strictest, where several overlap).
-        """
+        """The zones of `policy_id` that changed from `before_policy_id` (see the SQL):
+        (slug, name, status, status before at a point inside, the strictest)."""
         with connection.cursor() as cursor:
             cursor.execute(STATUS_CHANGES_SQL, {"before": before_policy_id, "policy": policy_id})
             return cursor.fetchall()
@@ -107,15 +128,18 @@ class ZoneManager(Manager.from_queryset(ZoneQuerySet)):
         depth_km: float | None = None,
         exclude_zone_ids: list[int] | None = None,
         policy_id: int | None = None,
+        border_oblasts: list[str] | None = None,
     ):
         """A derived zone's shape (a MultiPolygon), computed in PostGIS on the ellipsoid."""
         from django.contrib.gis.geos import GEOSGeometry
 
         if derivation not in DERIVED_SQL:
             raise ValueError(f"zones drawn by hand have no derivation: {derivation!r}")
+        oblasts = border_oblasts or []
         params = {
             "country": [country],
-            "within-depth": [(depth_km or 0) * 1000.0, country, measured_from],
+            "oblast": [country],
+            "within-depth": [oblasts, oblasts, measured_from, (depth_km or 0) * 1000.0, country],
             "remainder": [policy_id, exclude_zone_ids or [], country],
         }[derivation]
         with connection.cursor() as cursor:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from mapsite.zones import vocabulary
-from mapsite.zones.models import DataVersion, Policy, TargetCategory, WeaponSystem, Zone
+from mapsite.zones.models import DataVersion, Policy, Source, TargetCategory, WeaponSystem, Zone
 
 
 @dataclass
@@ -34,6 +34,8 @@ class ZoneInfo:
     prohibited_targets: list[str]
     sources: list[dict]
     assumptions: list[dict]
+    condition: str = ""
+    approval: str = ""
 
     def summary(self) -> dict:
         return {"slug": self.slug, "name": self.name, "kind": self.kind, "status": self.status}
@@ -49,6 +51,9 @@ class PolicyInfo:
     effective_to: object
     sources: list[dict]
     assumptions: list[dict]
+    confidence: str = "on_record"
+    government: str = "United States"
+    changes: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -57,9 +62,18 @@ class PolicyInfo:
             "effective_from": self.effective_from.isoformat() if self.effective_from else None,
             "effective_to": self.effective_to.isoformat() if self.effective_to else None,
             "when": vocabulary.period_in_words(self.effective_from, self.effective_to),
+            "confidence": self.confidence,
+            "government": self.government,
         }
 
+    @property
+    def disputed(self) -> bool:
+        return self.confidence == vocabulary.DISPUTED
+
     def in_force(self, day) -> bool:
+        """Whether this version was the rule on `day` (a disputed version never is)."""
+        if self.disputed:
+            return False
         return (self.effective_from is None or self.effective_from <= day) and (
             self.effective_to is None or day < self.effective_to
         )
@@ -74,12 +88,26 @@ class Snapshot:
     targets: dict[str, dict]
     responses: dict = field(default_factory=dict)
 
+    known_as_of: object = None
+
     def policy_on(self, day) -> PolicyInfo | None:
         in_force = [policy for policy in self.policies if policy.in_force(day)]
         return in_force[-1] if in_force else None
 
+    def disputed_by(self, day) -> list[PolicyInfo]:
+        """Disputed versions reported to start on or before `day`: named, never applied."""
+        return [
+            p for p in self.policies if p.disputed and p.effective_from and p.effective_from <= day
+        ]
+
 
 def _build(version: int) -> Snapshot:
+    # The depth each policy's zones give their depth assumptions, for the policy's own list.
+    depths: dict[int, float] = {}
+    for assumption_id, depth in Zone.assumptions.through.objects.filter(
+        zone__published=True, zone__draft_of__isnull=True, zone__depth_km__isnull=False
+    ).values_list("assumption_id", "zone__depth_km"):
+        depths.setdefault(assumption_id, depth)
     policies = [
         PolicyInfo(
             id=p.pk,
@@ -89,7 +117,10 @@ def _build(version: int) -> Snapshot:
             effective_from=p.effective_from,
             effective_to=p.effective_to,
             sources=[s.as_dict() for s in p.sources.all()],
-            assumptions=[a.as_dict() for a in p.assumptions.all()],
+            assumptions=[a.as_dict(depths.get(a.pk)) for a in p.assumptions.all()],
+            confidence=p.confidence,
+            government=p.government,
+            changes=p.changes,
         )
         for p in Policy.objects.prefetch_related("sources", "assumptions__sources")
     ]
@@ -116,12 +147,15 @@ def _build(version: int) -> Snapshot:
             permitted_targets=[t.slug for t in z.permitted_targets.all()],
             prohibited_targets=[t.slug for t in z.prohibited_targets.all()],
             sources=[s.as_dict() for s in z.sources.all()],
-            assumptions=[a.as_dict() for a in z.assumptions.all()],
+            assumptions=[a.as_dict(z.depth_km) for a in z.assumptions.all()],
+            condition=z.condition,
+            approval=z.approval,
         )
     weapons = {
         w.slug: {
             "slug": w.slug,
             "name": w.name,
+            "supplier": w.supplier,
             "category": w.category,
             "range_km": w.range_km,
             "nominal_range_km": w.nominal_range_km,
@@ -142,7 +176,9 @@ def _build(version: int) -> Snapshot:
         }
         for t in TargetCategory.objects.prefetch_related("sources")
     }
-    return Snapshot(version, policies, zones, weapons, targets)
+    dates = Source.objects.filter(date__isnull=False).order_by("-date").values_list("date")
+    newest = dates.first()
+    return Snapshot(version, policies, zones, weapons, targets, known_as_of=newest and newest[0])
 
 
 class _Holder(threading.local):

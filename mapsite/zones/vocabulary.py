@@ -33,15 +33,15 @@ class Status:
 
 PROHIBITED = Status(
     "prohibited", "Prohibited", "\u2715", 0, "#d55e00", "#d55e00", "#8f3a00", "#fbe9dd",
-    0.10, 1.2, 0.9, hatched=True, legend_hint="rest of Russia",
+    0.10, 1.2, 0.9, hatched=True, legend_hint="the rest of Russia",
 )  # fmt: skip
-RESTRICTED = Status(
-    "restricted", "Counter-fire only", "\u25d0", 1, "#e69f00", "#b87f00", "#6e4c00", "#fdf1d6",
-    0.40, 2.0, 1.0, legend_hint="Russia near Kharkiv",
+CONDITIONAL = Status(
+    "conditional", "Conditional", "\u25d0", 1, "#e69f00", "#b87f00", "#6e4c00", "#fdf1d6",
+    0.40, 2.0, 1.0, legend_hint="counter-fire only, or military targets only",
 )  # fmt: skip
 PERMITTED = Status(
     "permitted", "Permitted", "\u2713", 2, "#0072b2", "#0072b2", "#004a75", "#e3f0f8",
-    0.16, 1.2, 0.9, legend_hint="Ukraine",
+    0.16, 1.2, 0.9, legend_hint="Ukraine, military targets",
 )  # fmt: skip
 NOT_COVERED = Status(
     "not_covered", "Not covered by the policy", "?", 3, "#8a93a3", "#6b7483", "#4a5363",
@@ -49,11 +49,21 @@ NOT_COVERED = Status(
 )  # fmt: skip
 
 # What a zone can be, in the order the legend and the zone table show them.
-ZONE_STATUSES = (PERMITTED, RESTRICTED, PROHIBITED)
+ZONE_STATUSES = (PERMITTED, CONDITIONAL, PROHIBITED)
 # Every status the page may show: a zone's, or none where the policy is silent.
 VERDICT_STATUSES = (*ZONE_STATUSES, NOT_COVERED)
-# What a verdict answers: a counter-fire area's answer depends on the weapon and target.
-VERDICT_ANSWERS = (PERMITTED, PROHIBITED, NOT_COVERED)
+# What a verdict answers: `conditional` when the answer depends on what the question leaves
+# open (the weapon, the target) or on an approval nobody outside can see.
+VERDICT_ANSWERS = (PERMITTED, CONDITIONAL, PROHIBITED, NOT_COVERED)
+
+# How sure a policy version is: a named official on the record; an outlet citing unnamed
+# officials; reported and then denied (shown, never applied as the rule).
+CONFIDENCE = {
+    "on_record": "On the record",
+    "reported": "Reported",
+    "disputed": "Reported, then denied",
+}
+DISPUTED = "disputed"
 STATUS = {status.slug: status for status in VERDICT_STATUSES}
 
 ZONE_KINDS = (
@@ -185,6 +195,7 @@ def page_vocabulary() -> dict:
     return {
         "statuses": {status.slug: asdict(status) for status in VERDICT_STATUSES},
         "kinds": KIND_LABEL,
+        "confidence": CONFIDENCE,
         "deepStrikeWeapon": DEEP_STRIKE_WEAPON,
         "colours": MAP_COLOURS,
         "minZoom": MIN_ZOOM,

@@ -1,0 +1,181 @@
+"""How one version's rules answer a question at a point, area by area, and composed.
+
+A point can lie in several areas of one version (the border band and Kursk Oblast). Each
+area answers for the asked weapon and target on its own terms; then:
+1. a target any area prohibits is prohibited (civilian infrastructure, everywhere);
+2. an area that grants the asked weapon (an exception, such as ATACMS in Kursk Oblast)
+   answers over the blanket bans of the others, the most permissive grant first;
+3. otherwise the strictest area's answer stands.
+`conditional` means the answer depends on what the question leaves open, or on an
+approval nobody outside can see.
+"""
+
+from dataclasses import dataclass, field
+
+from mapsite.zones import vocabulary
+
+PERMITTED, CONDITIONAL, PROHIBITED = "permitted", "conditional", "prohibited"
+RANK = {PERMITTED: 0, CONDITIONAL: 1, PROHIBITED: 2}
+
+
+def reason(code: str, text: str) -> dict:
+    return {"code": code, "text": text}
+
+
+def condition(area, code: str, text: str) -> dict:
+    """What the answer depends on, in a few words, and the area it belongs to."""
+    return {"code": code, "text": text, "area": area.slug}
+
+
+def lower(name: str) -> str:
+    """A name mid-sentence: "Launchers firing on Kharkiv" -> "launchers firing on Kharkiv"."""
+    if len(name) > 1 and name[1].isupper():
+        return name  # an acronym such as "GMLRS" stays as it is
+    return name[:1].lower() + name[1:]
+
+
+def names(table: dict, slugs: list[str], as_lower: bool = False) -> str:
+    words = [table[s]["name"] for s in slugs if s in table]
+    if as_lower:
+        words = [lower(word) for word in words]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+@dataclass
+class Answer:
+    """One area's answer to the question."""
+
+    status: str
+    area: object
+    reasons: list[dict] = field(default_factory=list)
+    conditions: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    grants: bool = False  # the area itself permits the asked weapon (or, with none asked, any)
+
+
+def compose(areas: list, snap, weapon: str | None, target: str | None) -> Answer | None:
+    """The version's answer at a point in `areas` (all of one version); None if no area."""
+    if not areas:
+        return None
+    for area in areas:
+        if target and target in area.prohibited_targets:
+            text = f"Striking {lower(snap.targets[target]['name'])} is prohibited."
+            sources = snap.targets[target]["sources"] + area.sources
+            return Answer(PROHIBITED, area, [reason("target-prohibited", text)], [], sources)
+    answers = [answer_in(area, snap, weapon, target) for area in areas]
+    granting = [a for a in answers if a.grants]
+    if not granting:
+        return max(answers, key=lambda a: (RANK[a.status], a.area.slug))
+    best = min(RANK[a.status] for a in granting)
+    chosen = sorted((a for a in granting if RANK[a.status] == best), key=lambda a: a.area.slug)
+    merged = chosen[0]
+    for other in chosen[1:]:  # several areas grant alike: each one's conditions are a way
+        merged.reasons += other.reasons
+        merged.sources += other.sources
+        merged.conditions += [c for c in other.conditions if c not in merged.conditions]
+    return merged
+
+
+def answer_in(area, snap, weapon: str | None, target: str | None) -> Answer:
+    """One area's answer for the asked weapon and target (None: left open)."""
+    weapons = snap.weapons
+    if area.status == PROHIBITED or (weapon and weapon in area.prohibited_weapons):
+        answer = Answer(PROHIBITED, area, sources=list(area.sources))
+        if weapon and weapon in area.prohibited_weapons:
+            text = f"{weapons[weapon]['name']} may not be used here."
+            answer.reasons.append(reason("weapon-prohibited", text))
+            answer.sources = weapons[weapon]["sources"] + answer.sources
+        if area.status == PROHIBITED:
+            text = "US-provided weapons may not be used against targets here."
+            answer.reasons.append(reason("zone-prohibited", text))
+        return answer
+    if area.status == PERMITTED:
+        return _with_approval(_permitted(area, snap, target))
+    return _with_approval(_conditional(area, snap, weapon, target))
+
+
+def _permitted(area, snap, target: str | None) -> Answer:
+    answer = Answer(PERMITTED, area, grants=True, sources=list(area.sources))
+    answer.reasons.append(reason("zone-permitted", "US-provided weapons may be used here."))
+    if not target and area.prohibited_targets:
+        banned = names(snap.targets, area.prohibited_targets, as_lower=True)
+        answer.status = CONDITIONAL
+        text = area.condition or f"Not against {banned}"
+        answer.conditions.append(condition(area, "target-open", text))
+        answer.reasons.append(
+            reason("target-exception", f"Except against {banned}, which may not be targeted.")
+        )
+    return answer
+
+
+def _conditional(area, snap, weapon: str | None, target: str | None) -> Answer:
+    """An area where only some weapons and targets are permitted (counter-fire, military)."""
+    weapons, targets = snap.weapons, snap.targets
+    answer = Answer(CONDITIONAL, area, sources=list(area.sources))
+    if weapon and area.permitted_weapons and weapon not in area.permitted_weapons:
+        answer.status = PROHIBITED
+        text = (
+            f"{weapons[weapon]['name']} is not among the weapons this permission covers "
+            f"({names(weapons, area.permitted_weapons)})."
+        )
+        answer.reasons.append(reason("weapon-not-covered", text))
+        return answer
+    answer.grants = True
+    if target and area.permitted_targets and target not in area.permitted_targets:
+        answer.status = PROHIBITED
+        text = (
+            f"{targets[target]['name']} is not among the targets this permission covers; "
+            f"it covers only {names(targets, area.permitted_targets, as_lower=True)}."
+        )
+        answer.reasons.append(reason("target-not-covered", text))
+        return answer
+    with_weapons = (
+        f" with {names(weapons, area.permitted_weapons)}" if area.permitted_weapons else ""
+    )
+    allowed = names(targets, area.permitted_targets, as_lower=True)
+    if weapon and target:
+        answer.status = PERMITTED
+        text = f"Striking {lower(targets[target]['name'])}{with_weapons} is permitted here."
+        answer.reasons.append(reason("strike-permitted", text))
+        answer.sources += weapons[weapon]["sources"] + targets[target]["sources"]
+    else:
+        words = area.condition or "Only some targets"
+        answer.conditions.append(
+            condition(area, "target-open" if not target else "weapon-open", words)
+        )
+        text = f"{words}: permitted only against {allowed}{with_weapons}."
+        answer.reasons.append(reason("conditions", text))
+        banned = [weapons[w]["name"] for w in area.prohibited_weapons]
+        banned += [lower(targets[t]["name"]) for t in area.prohibited_targets]
+        if banned:
+            answer.reasons.append(
+                reason("not-permitted-here", f"Not permitted here: {', '.join(banned)}.")
+            )
+    return answer
+
+
+def _with_approval(answer: Answer) -> Answer:
+    """A permission that needs an approval nobody outside can see is only conditional."""
+    approval = answer.area.approval
+    if approval and answer.status != PROHIBITED:
+        answer.status = CONDITIONAL
+        answer.conditions.append(condition(answer.area, "approval", f"needs {approval}"))
+        text = (
+            f"Every strike here needs {approval}; whether it was given is not public, so the "
+            "map cannot say the strike is permitted."
+        )
+        answer.reasons.append(reason("approval", text))
+    return answer
+
+
+def badge_label(answer_status: str, conditions: list[dict]) -> str:
+    """The verdict's badge: a condition in words; a conditional answer is never "permitted"."""
+    if answer_status == CONDITIONAL and conditions:
+        by_area: dict[str, list[str]] = {}
+        for item in conditions:  # an area's conditions all hold; the areas are alternatives
+            by_area.setdefault(item["area"], []).append(item["text"])
+        words = " or ".join(", ".join(texts) for texts in by_area.values())
+        return words[:1].upper() + words[1:]
+    return vocabulary.STATUS[answer_status].label
