@@ -98,7 +98,7 @@ def synthesize() -> None:
         )
         kinds = [
             ("ukraine", "permitted"),
-            ("counter-fire", "restricted"),
+            ("counter-fire", "conditional"),
             ("deep-strike", "prohibited"),
         ]
         zones = []
