@@ -194,7 +194,7 @@ def _index(request: HttpRequest) -> HttpResponse:
         "css_variables": vocabulary.css_variables(),
     }
     response = render(request, "front/index.html", context)
-    # The first view's zones start downloading with the page (zones.js asks for this URL).
+    # The first view's zones start downloading with the page (startup.js asks for this URL).
     response["Link"] = f"<{first_zones['url']}>; rel=preload; as=fetch; crossorigin"
     return response
 

@@ -1,5 +1,5 @@
 /* The policy map: wires the map, the panel and the address bar together.
-   django-leaflet creates the map while the page is parsed; zones.js has started on the
+   django-leaflet creates the map while the page is parsed; startup.js has started on the
    zones by then, and PM.start picks up from there once the page is complete. */
 (function () {
   "use strict";
@@ -72,7 +72,7 @@
     function loadZones(force) {
       return view.loadZones(state.date, force).catch(zonesFailed);
     }
-    // The zones first (zones.js asked for them); the tiles, the other layers and the layer
+    // The zones first (startup.js asked for them); the tiles, the other layers and the layer
     // control once they are drawn.
     PM.zonesLoaded.catch(zonesFailed).then(function () { setTimeout(addBackground, 0); });
 
