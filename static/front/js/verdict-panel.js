@@ -1,5 +1,6 @@
-/* The side panel: the verdict from /api/verdict with its reasons and sources, and the
-   place search, an ARIA combobox over the bundled GeoNames gazetteer (/api/places). */
+/* The verdict panel: asking /api/verdict about a point (a click, Enter, a place found or
+   the permalink's), for the weapon and target chosen, and showing the answer with its
+   reasons, nearby zones, assumptions and sources. */
 (function () {
   "use strict";
   var PM = window.PolicyMap;
@@ -53,20 +54,22 @@
     return el("li", {}, children);
   }
 
-  function render(data, query) {
-    var status = data.status;
-    var zone = data.zone;
-    var head = el("div", { class: "verdict-head" }, [
-      badge(status),
-      el("span", { class: "coords", text: query.label ? query.label + " \u00B7 " + PM.formatLatLng(query.point.lat, query.point.lon)
-        : PM.formatLatLng(query.point.lat, query.point.lon) })
+  function verdictHead(data, query) {
+    var where = PM.formatLatLng(query.point.lat, query.point.lon);
+    return el("div", { class: "verdict-head" }, [
+      badge(data.status),
+      el("span", { class: "coords", text: query.label ? query.label + " \u00B7 " + where : where })
     ]);
+  }
 
+  // Where the point is, under which policy version, what was asked, how far from the border.
+  function verdictFacts(data, query) {
+    var zone = data.zone;
     var facts = el("dl", { class: "facts" });
     if (zone) {
       var zoneText = zone.name + " (" + (PM.config.kinds[zone.kind] || zone.kind) + ")";
       fact(facts, "Zone", zoneText);
-      if (zone.status !== status) fact(facts, "Zone status", PM.statusLabel(zone.status));
+      if (zone.status !== data.status) fact(facts, "Zone status", PM.statusLabel(zone.status));
     } else {
       fact(facts, "Zone", "None: outside the area the policy covers");
     }
@@ -82,32 +85,39 @@
     if (data.distance_to_border_km !== null && data.distance_to_border_km !== undefined) {
       fact(facts, "To the border", PM.formatNumber(data.distance_to_border_km, 1) + " km from the Ukraine\u2013Russia border");
     }
+    return facts;
+  }
 
-    var parts = [head, facts];
-    if (data.reasons && data.reasons.length) {
-      parts.push(el("h3", { text: "Why" }));
-      parts.push(el("ul", { class: "reasons" }, data.reasons.map(function (reason) {
-        return el("li", { "data-code": reason.code, text: reason.text });
-      })));
+  function assumptionItem(a) {
+    var value = a.value !== null && a.value !== undefined ? ": " + PM.formatNumber(a.value, 1) + (a.unit ? " " + a.unit : "") : "";
+    return el("li", {}, [el("strong", { text: a.title + value + "." }), " " + a.statement]);
+  }
+
+  // The headed lists under the facts: why, what is nearby, the assumptions, the sources.
+  function verdictLists(data) {
+    var parts = [];
+    function list(items, heading, className, item) {
+      if (!items || !items.length) return;
+      parts.push(el("h3", { text: heading }));
+      parts.push(el("ul", { class: className }, items.map(item)));
     }
-    if (data.nearby && data.nearby.length) {
-      parts.push(el("h3", { text: "Nearby" }));
-      parts.push(el("ul", { class: "reasons nearby" }, data.nearby.map(function (item) {
-        return el("li", {}, [item.name + ": " + PM.statusLabel(item.status) +
-          ", " + PM.formatNumber(item.distance_km, 1) + " km away"]);
-      })));
-    }
-    if (data.assumptions && data.assumptions.length) {
-      parts.push(el("h3", { text: "Assumptions that apply" }));
-      parts.push(el("ul", { class: "assumption-list" }, data.assumptions.map(function (a) {
-        var value = a.value !== null && a.value !== undefined ? ": " + PM.formatNumber(a.value, 1) + (a.unit ? " " + a.unit : "") : "";
-        return el("li", {}, [el("strong", { text: a.title + value + "." }), " " + a.statement]);
-      })));
-    }
-    if (data.sources && data.sources.length) {
-      parts.push(el("h3", { text: "What the report says" }));
-      parts.push(el("ul", { class: "verdict-sources" }, data.sources.map(sourceItem)));
-    }
+    list(data.reasons, "Why", "reasons", function (reason) {
+      return el("li", { "data-code": reason.code, text: reason.text });
+    });
+    list(data.nearby, "Nearby", "reasons nearby", function (item) {
+      return el("li", {}, [item.name + ": " + PM.statusLabel(item.status) +
+        ", " + PM.formatNumber(item.distance_km, 1) + " km away"]);
+    });
+    list(data.assumptions, "Assumptions that apply", "assumption-list", assumptionItem);
+    list(data.sources, "What the report says", "verdict-sources", sourceItem);
+    return parts;
+  }
+
+  function render(data, query) {
+    var status = data.status;
+    var zone = data.zone;
+    var q = data.query || {};
+    var parts = [verdictHead(data, query), verdictFacts(data, query)].concat(verdictLists(data));
     PM.clear(body);
     parts.forEach(function (node) { body.appendChild(node); });
     body.setAttribute("data-status", status);
@@ -157,120 +167,54 @@
       text: "Choose a point to see whether US-provided weapons may be used there under the policy in force, and why." }));
     body.removeAttribute("data-status");
   };
-})();
 
-(function () {
-  "use strict";
-  var PM = window.PolicyMap;
-  var el = PM.el;
+  function round5(value) { return Math.round(value * 1e5) / 1e5; }
 
-  var COUNTRY = { UA: "Ukraine", RU: "Russia" };
-
-  PM.initSearch = function (onChoose) {
-    var input = document.getElementById("place-search");
-    var list = document.getElementById("place-results");
-    var status = document.getElementById("place-status");
-    var results = [];
-    var active = -1;
-    var timer = null;
-    var lastQuery = "";
-
-    function close() {
-      list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
+  // Bring the verdict into the panel's view when it is below the fold (or on a phone's sheet).
+  function showVerdictSection() {
+    var panel = PM.byId("panel");
+    var section = PM.byId("verdict");
+    var narrow = PM.narrow.matches;
+    var top = section.offsetTop - (narrow ? PM.byId("sheet-toggle").offsetHeight : 0);
+    var visibleBottom = panel.scrollTop + panel.clientHeight;
+    if (narrow || section.offsetTop + 140 > visibleBottom || section.offsetTop < panel.scrollTop) {
+      panel.scrollTo({ top: top, behavior: "auto" });
     }
+  }
 
-    function setActive(index) {
-      var options = list.querySelectorAll("[role=option]");
-      if (!options.length) return;
-      active = (index + options.length) % options.length;
-      Array.prototype.forEach.call(options, function (option, i) {
-        option.setAttribute("aria-selected", i === active ? "true" : "false");
+  // Ask about a point: mark it, keep it in the address bar, and show the verdict.
+  PM.ask = function (point, label) {
+    var state = PM.state;
+    // The point as the address bar keeps it, so a permalink asks exactly the same.
+    state.point = { lat: round5(point.lat), lon: round5(point.lon) };
+    state.label = label || null;
+    PM.view.setSelection(state.point);
+    PM.updateLinks();
+    PM.showLaunchInfo();
+    return PM.askVerdict({ point: state.point, weapon: state.weapon, target: state.target, date: state.date, label: state.label })
+      .then(function (data) {
+        if (data) showVerdictSection();
+        return data;
       });
-      input.setAttribute("aria-activedescendant", options[active].id);
-      options[active].scrollIntoView({ block: "nearest" });
-    }
+  };
 
-    function show(items, query) {
-      results = items;
-      PM.clear(list);
-      if (!items.length) {
-        list.appendChild(el("li", { class: "empty", role: "presentation", text: "No place called \u201C" + query + "\u201D in the gazetteer" }));
-        status.textContent = "No places found.";
-      } else {
-        items.forEach(function (place, i) {
-          var meta = (COUNTRY[place.country] || place.country) +
-            (place.population ? " \u00B7 " + PM.formatNumber(place.population) : "");
-          var option = el("li", { id: "place-option-" + i, role: "option", "aria-selected": "false" }, [
-            el("span", { class: "place-name", text: place.name }),
-            el("span", { class: "place-meta", text: meta })
-          ]);
-          option.addEventListener("mousedown", function (event) { event.preventDefault(); });
-          option.addEventListener("click", function () { choose(i); });
-          list.appendChild(option);
-        });
-        status.textContent = items.length + (items.length === 1 ? " place" : " places") + " found. Use the arrow keys to choose.";
-      }
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-      active = -1;
-    }
+  // Ask again about the chosen point (another weapon, target or date).
+  PM.reask = function () {
+    var state = PM.state;
+    if (state.point) PM.ask(state.point, state.label);
+  };
 
-    function search(query) {
-      lastQuery = query;
-      return PM.getJSON("/api/places?limit=8&q=" + encodeURIComponent(query)).then(function (data) {
-        if (query !== lastQuery) return;
-        var items = Array.isArray(data) ? data : (data && data.results) || [];
-        show(items, query);
-      }).catch(function (error) {
-        if (query !== lastQuery) return;
-        PM.clear(list).appendChild(el("li", { class: "empty", role: "presentation", text: "Search is unavailable: " + error.message }));
-        list.hidden = false;
-        input.setAttribute("aria-expanded", "true");
-      });
-    }
-
-    function choose(index) {
-      var place = results[index];
-      if (!place) return;
-      input.value = place.name;
-      close();
-      onChoose(place);
-    }
-
-    input.addEventListener("input", function () {
-      var query = input.value.trim();
-      if (timer) clearTimeout(timer);
-      if (query.length < 2) { close(); return; }
-      timer = setTimeout(function () { search(query); }, 180);
+  // The question's weapon and target, and "Ask about the map centre".
+  PM.setupVerdictPanel = function (map) {
+    var state = PM.state;
+    var weaponSelect = PM.byId("weapon-select"), targetSelect = PM.byId("target-select");
+    weaponSelect.value = state.weapon;
+    targetSelect.value = state.target;
+    weaponSelect.addEventListener("change", function () { state.weapon = weaponSelect.value; PM.updateLinks(); PM.reask(); });
+    targetSelect.addEventListener("change", function () { state.target = targetSelect.value; PM.updateLinks(); PM.reask(); });
+    PM.byId("ask-centre").addEventListener("click", function () {
+      var centre = map.getCenter();
+      PM.ask({ lat: centre.lat, lon: centre.lng });
     });
-
-    input.addEventListener("keydown", function (event) {
-      var open = !list.hidden && results.length;
-      if (event.key === "ArrowDown") {
-        event.preventDefault();
-        if (!open && input.value.trim().length >= 2) { search(input.value.trim()).then(function () { setActive(0); }); return; }
-        if (open) setActive(active + 1);
-      } else if (event.key === "ArrowUp") {
-        if (open) { event.preventDefault(); setActive(active - 1); }
-      } else if (event.key === "Enter") {
-        if (open) {
-          event.preventDefault();
-          choose(active >= 0 ? active : 0);
-        } else if (input.value.trim().length >= 2) {
-          // Enter before the list arrived: search now, then take the best match.
-          event.preventDefault();
-          if (timer) clearTimeout(timer);
-          search(input.value.trim()).then(function () { if (results.length) choose(0); });
-        }
-      } else if (event.key === "Escape") {
-        if (!list.hidden) { event.preventDefault(); close(); }
-        else input.value = "";
-      }
-    });
-
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
   };
 })();
