@@ -53,29 +53,10 @@ def reason(code: str, text: str) -> dict:
 def verdict_at(point, weapon: str | None = None, target: str | None = None, day=None) -> dict:
     """The verdict at a GEOS point (lon/lat, WGS84) for a weapon, a target and a day."""
     snap = snapshot.current()
-    if weapon is not None and weapon not in snap.weapons:
-        raise UnknownChoice("weapon", weapon, sorted(snap.weapons))
-    if target is not None and target not in snap.targets:
-        raise UnknownChoice("target", target, sorted(snap.targets))
+    _check_choices(snap, weapon, target)
     day = day or dt.datetime.now(dt.UTC).date()
     policy = snap.policy_on(day)
-    result = {
-        "status": "not_covered",
-        "zone": None,
-        "policy": policy.as_dict() if policy else None,
-        "query": {
-            "lat": point.y,
-            "lon": point.x,
-            "weapon": weapon,
-            "target": target,
-            "date": day.isoformat(),
-        },
-        "reasons": [],
-        "sources": [],
-        "assumptions": [],
-        "distance_to_border_km": None,
-        "nearby": [],
-    }
+    result = _unanswered(point, weapon, target, day, policy)
     if policy is None:
         result["reasons"] = [
             reason("no-policy", f"No policy version in the data is in force on {day.isoformat()}.")
@@ -86,18 +67,8 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
 
     if border_m is not None:
         result["distance_to_border_km"] = round(border_m / 1000, 1)
-    zones = [snap.zones[i] for i in inside if i in snap.zones]
-    # Where an editor's zones overlap, the strictest answer wins.
-    zones.sort(key=lambda z: (vocabulary.STATUS[z.status].strictness, z.slug))
-    zone = zones[0] if zones else None
-    result["nearby"] = sorted(
-        (
-            {**snap.zones[zone_id].summary(), "distance_km": round(metres / 1000, 2)}
-            for zone_id, metres in nearby
-            if zone_id in snap.zones and (zone is None or zone_id != zone.id)
-        ),
-        key=lambda item: (item["distance_km"], item["slug"]),
-    )
+    zone = _strictest(snap, inside)
+    result["nearby"] = _nearby(snap, nearby, zone)
     policy_line = reason("policy", f"Policy in force on {day.isoformat()}: {policy.title}.")
     if zone is None:
         result["reasons"] = [
@@ -118,6 +89,55 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
         assumptions=zone.assumptions,
     )
     return result
+
+
+def _check_choices(snap, weapon: str | None, target: str | None) -> None:
+    """UnknownChoice for a weapon or target the data does not know."""
+    if weapon is not None and weapon not in snap.weapons:
+        raise UnknownChoice("weapon", weapon, sorted(snap.weapons))
+    if target is not None and target not in snap.targets:
+        raise UnknownChoice("target", target, sorted(snap.targets))
+
+
+def _unanswered(point, weapon: str | None, target: str | None, day, policy) -> dict:
+    """The verdict before any zone is found: not covered, the question and the policy."""
+    return {
+        "status": "not_covered",
+        "zone": None,
+        "policy": policy.as_dict() if policy else None,
+        "query": {
+            "lat": point.y,
+            "lon": point.x,
+            "weapon": weapon,
+            "target": target,
+            "date": day.isoformat(),
+        },
+        "reasons": [],
+        "sources": [],
+        "assumptions": [],
+        "distance_to_border_km": None,
+        "nearby": [],
+    }
+
+
+def _strictest(snap, inside):
+    """Of the zones the point is in, the one that answers; None when it is in none."""
+    zones = [snap.zones[i] for i in inside if i in snap.zones]
+    # Where an editor's zones overlap, the strictest answer wins.
+    zones.sort(key=lambda z: (vocabulary.STATUS[z.status].strictness, z.slug))
+    return zones[0] if zones else None
+
+
+def _nearby(snap, nearby, zone) -> list[dict]:
+    """The other zones within NEARBY_KM, nearest first."""
+    return sorted(
+        (
+            {**snap.zones[zone_id].summary(), "distance_km": round(metres / 1000, 2)}
+            for zone_id, metres in nearby
+            if zone_id in snap.zones and (zone is None or zone_id != zone.id)
+        ),
+        key=lambda item: (item["distance_km"], item["slug"]),
+    )
 
 
 def _judge(zone, snap, weapon: str | None, target: str | None) -> tuple[str, list, list]:
