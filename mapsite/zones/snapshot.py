@@ -80,7 +80,11 @@ class Snapshot:
 
 
 def _build(version: int) -> Snapshot:
-    policies = [
+    return Snapshot(version, _policies(), _zones(), _weapons(), _targets())
+
+
+def _policies() -> list[PolicyInfo]:
+    return [
         PolicyInfo(
             id=p.pk,
             slug=p.slug,
@@ -93,15 +97,18 @@ def _build(version: int) -> Snapshot:
         )
         for p in Policy.objects.prefetch_related("sources", "assumptions__sources")
     ]
-    zones = {}
+
+
+def _zones() -> dict[int, ZoneInfo]:
+    """The public zones, by id."""
     queryset = (
         Zone.objects.public()
         .select_related("policy")
         .defer("geom")
         .prefetch_related(*Zone.LINK_FIELDS, "assumptions__sources")  # as_dict() cites sources
     )
-    for z in queryset:
-        zones[z.pk] = ZoneInfo(
+    return {
+        z.pk: ZoneInfo(
             id=z.pk,
             slug=z.slug,
             name=z.name,
@@ -118,7 +125,12 @@ def _build(version: int) -> Snapshot:
             sources=[s.as_dict() for s in z.sources.all()],
             assumptions=[a.as_dict() for a in z.assumptions.all()],
         )
-    weapons = {
+        for z in queryset
+    }
+
+
+def _weapons() -> dict[str, dict]:
+    return {
         w.slug: {
             "slug": w.slug,
             "name": w.name,
@@ -132,7 +144,10 @@ def _build(version: int) -> Snapshot:
             "sources", "range_assumption__sources"
         )
     }
-    targets = {
+
+
+def _targets() -> dict[str, dict]:
+    return {
         t.slug: {
             "slug": t.slug,
             "name": t.name,
@@ -142,7 +157,6 @@ def _build(version: int) -> Snapshot:
         }
         for t in TargetCategory.objects.prefetch_related("sources")
     }
-    return Snapshot(version, policies, zones, weapons, targets)
 
 
 class _Holder(threading.local):
