@@ -141,27 +141,22 @@ def index(request: HttpRequest) -> HttpResponse:
         return response
 
 
-def _index(request: HttpRequest) -> HttpResponse:
-    snap = snapshot.current()
-    today = dt.datetime.now(dt.UTC).date()
-    policies = snap.policies
-    current = snap.policy_on(today) or (policies[-1] if policies else None)
-    policy_options = [
-        {
-            "slug": p.slug,
-            "title": p.title,
-            "summary": p.summary,
-            "when": vocabulary.period_in_words(p.effective_from, p.effective_to),
-            "effective_from": _iso(p.effective_from),
-            "effective_to": _iso(p.effective_to),
-            "date": _shown_date(p),
-        }
-        for p in policies
-    ]
-    default_date = _shown_date(current) if current else today.isoformat()
-    view = permalink.read(request.GET, default_date, list(snap.weapons), list(snap.targets))
-    first_zones = permalink.first_zones(view)
-    config = {
+def _policy_option(policy) -> dict:
+    """A policy version as the page's switch and its config show it."""
+    return {
+        "slug": policy.slug,
+        "title": policy.title,
+        "summary": policy.summary,
+        "when": vocabulary.period_in_words(policy.effective_from, policy.effective_to),
+        "effective_from": _iso(policy.effective_from),
+        "effective_to": _iso(policy.effective_to),
+        "date": _shown_date(policy),
+    }
+
+
+def _page_config(snap, policy_options, default_date, view, first_zones) -> dict:
+    """The map config (#map-config): the vocabulary, the data and the first view."""
+    return {
         **vocabulary.page_vocabulary(),
         "locale": "en-GB",
         "tileUrl": settings.TILE_URL,
@@ -175,9 +170,21 @@ def _index(request: HttpRequest) -> HttpResponse:
             for w in snap.weapons.values()
         ],
         "targets": [{"slug": t["slug"], "name": t["name"]} for t in snap.targets.values()],
-        "changes": _changes(snap, policies),
+        "changes": _changes(snap, snap.policies),
         "places": _labelled_places(snap),
     }
+
+
+def _index(request: HttpRequest) -> HttpResponse:
+    snap = snapshot.current()
+    today = dt.datetime.now(dt.UTC).date()
+    policies = snap.policies
+    current = snap.policy_on(today) or (policies[-1] if policies else None)
+    policy_options = [_policy_option(p) for p in policies]
+    default_date = _shown_date(current) if current else today.isoformat()
+    view = permalink.read(request.GET, default_date, list(snap.weapons), list(snap.targets))
+    first_zones = permalink.first_zones(view)
+    config = _page_config(snap, policy_options, default_date, view, first_zones)
     sources = list(Source.objects.order_by("pk"))
     context = {
         "config": config,
