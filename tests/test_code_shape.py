@@ -1,6 +1,7 @@
 """The code stays readable: the page's scripts, one feature each, share one global, and no
-function grows past a screenful."""
+function, in the scripts or in Python, grows past a screenful."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -10,6 +11,8 @@ TEMPLATE = ROOT / "templates" / "front" / "index.html"
 # The head's scripts draw the first view's zones before the rest of the page has loaded.
 HEAD_SCRIPTS = ["startup.js", "zones-layer.js"]
 JS_MAX_LINES = 80
+PY_MAX_LINES = 60
+PY_DIRS = ["mapsite", "geo_data", "bench"]
 
 # A regular expression literal can follow these (elsewhere a slash divides).
 REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {"return", "typeof"}
@@ -88,3 +91,15 @@ def test_no_script_function_is_longer_than_a_screenful():
         # The file's own closure is exempt: it is the module, not a function.
         for first, lines in _js_functions(path.read_text())[1:]:
             assert lines <= JS_MAX_LINES, f"{path.name}:{first} is {lines} lines"
+
+
+def test_no_python_function_is_longer_than_a_screenful():
+    for folder in PY_DIRS:
+        for path in (ROOT / folder).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = node.end_lineno - node.lineno + 1
+                    where = f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+                    assert lines <= PY_MAX_LINES, f"{where} is {lines} lines"
