@@ -75,17 +75,9 @@ def synthesize() -> None:
     _django()
     import datetime as dt
 
-    from django.contrib.gis.geos import MultiPolygon, Point
     from django.db import transaction
 
-    from mapsite.zones.models import (
-        Assumption,
-        Policy,
-        Source,
-        TargetCategory,
-        WeaponSystem,
-        Zone,
-    )
+    from mapsite.zones.models import Policy, Zone
 
     with transaction.atomic():
         # Close the current policy so that the synthetic one alone is in force in 2100.
@@ -96,57 +88,72 @@ def synthesize() -> None:
             summary="10,000 small synthetic zones for the export benchmark.",
             effective_from=dt.date(2100, 1, 1),
         )
-        kinds = [
-            ("ukraine", "permitted"),
-            ("counter-fire", "conditional"),
-            ("deep-strike", "prohibited"),
-        ]
-        zones = []
-        for i in range(ZONES):
-            kind, status = kinds[i % 3]
-            centre = Point(22 + (i % 100) * 0.2, 44 + (i // 100) * 0.1, srid=4326)
-            shape = MultiPolygon(centre.buffer(0.02, quadsegs=4), srid=4326)
-            zones.append(
-                Zone(
-                    slug=f"bench-{i:05d}",
-                    name=f"Synthetic zone {i}",
-                    kind=kind,
-                    status=status,
-                    policy=policy,
-                    description="A synthetic zone for the export benchmark.",
-                    geom=shape,
-                    area_km2=round(shape.area * 111 * 71, 1),
-                )
-            )
-        Zone.objects.bulk_create(zones, batch_size=1000)
-        zones = list(Zone.objects.filter(policy=policy))
-        links = {
-            "permitted_weapons": ("weaponsystem", list(WeaponSystem.objects.filter(slug="gmlrs"))),
-            "prohibited_weapons": (
-                "weaponsystem",
-                list(WeaponSystem.objects.filter(slug="atacms")),
-            ),
-            "permitted_targets": (
-                "targetcategory",
-                list(TargetCategory.objects.filter(slug__in=["launchers", "troops-massing"])),
-            ),
-            "prohibited_targets": (
-                "targetcategory",
-                list(TargetCategory.objects.filter(slug="civilian-infrastructure")),
-            ),
-            "sources": ("source", list(Source.objects.filter(slug="politico-in-effect"))),
-            "assumptions": (
-                "assumption",
-                list(Assumption.objects.filter(slug="counter-fire-depth")),
-            ),
-        }
-        for name, (column, targets) in links.items():
-            through = getattr(Zone, name).through
-            through.objects.bulk_create(
-                [through(zone_id=z.pk, **{f"{column}_id": t.pk}) for z in zones for t in targets],
-                batch_size=5000,
-            )
+        Zone.objects.bulk_create(_synthetic_zones(policy), batch_size=1000)
+        _link_synthetic_zones(list(Zone.objects.filter(policy=policy)))
         # The database measured each zone and cut its lookup pieces as it was inserted.
+
+
+def _synthetic_zones(policy) -> list:
+    """ZONES unsaved zones on a 100-column grid, cycling through the three kinds."""
+    from django.contrib.gis.geos import MultiPolygon, Point
+
+    from mapsite.zones.models import Zone
+
+    kinds = [
+        ("ukraine", "permitted"),
+        ("counter-fire", "conditional"),
+        ("deep-strike", "prohibited"),
+    ]
+    zones = []
+    for i in range(ZONES):
+        kind, status = kinds[i % 3]
+        centre = Point(22 + (i % 100) * 0.2, 44 + (i // 100) * 0.1, srid=4326)
+        shape = MultiPolygon(centre.buffer(0.02, quadsegs=4), srid=4326)
+        zones.append(
+            Zone(
+                slug=f"bench-{i:05d}",
+                name=f"Synthetic zone {i}",
+                kind=kind,
+                status=status,
+                policy=policy,
+                description="A synthetic zone for the export benchmark.",
+                geom=shape,
+                area_km2=round(shape.area * 111 * 71, 1),
+            )
+        )
+    return zones
+
+
+def _link_synthetic_zones(zones: list) -> None:
+    """Every synthetic zone gets a counter-fire area's weapons, targets and evidence."""
+    from mapsite.zones.models import Assumption, Source, TargetCategory, WeaponSystem, Zone
+
+    links = {
+        "permitted_weapons": ("weaponsystem", list(WeaponSystem.objects.filter(slug="gmlrs"))),
+        "prohibited_weapons": (
+            "weaponsystem",
+            list(WeaponSystem.objects.filter(slug="atacms")),
+        ),
+        "permitted_targets": (
+            "targetcategory",
+            list(TargetCategory.objects.filter(slug__in=["launchers", "troops-massing"])),
+        ),
+        "prohibited_targets": (
+            "targetcategory",
+            list(TargetCategory.objects.filter(slug="civilian-infrastructure")),
+        ),
+        "sources": ("source", list(Source.objects.filter(slug="politico-in-effect"))),
+        "assumptions": (
+            "assumption",
+            list(Assumption.objects.filter(slug="counter-fire-depth")),
+        ),
+    }
+    for name, (column, targets) in links.items():
+        through = getattr(Zone, name).through
+        through.objects.bulk_create(
+            [through(zone_id=z.pk, **{f"{column}_id": t.pk}) for z in zones for t in targets],
+            batch_size=5000,
+        )
 
 
 def serializer() -> None:

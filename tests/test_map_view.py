@@ -109,7 +109,7 @@ def test_it_loads_only_our_own_scripts_and_keeps_the_nonce_on_the_inline_one(cli
     html = response.content.decode()
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     assert all(src.startswith("/static/") for src in scripts), scripts
-    assert {"/static/front/js/map.js", "/static/front/js/panel.js"} <= set(scripts)
+    assert {"/static/front/js/page.js", "/static/front/js/verdict-panel.js"} <= set(scripts)
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
     executable = [attrs for attrs in inline if 'type="application/json"' not in attrs]
     assert len(executable) == 1 and "nonce=" in executable[0]

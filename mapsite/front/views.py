@@ -157,27 +157,25 @@ def index(request: HttpRequest) -> HttpResponse:
         return response
 
 
-def _index(request: HttpRequest) -> HttpResponse:
-    snap = snapshot.current()
-    today = dt.datetime.now(dt.UTC).date()
-    policies = snap.policies
-    current = snap.policy_on(today) or (policies[-1] if policies else None)
-    policy_options = [
-        {
-            "slug": p.slug,
-            "title": p.title,
-            "summary": p.summary,
-            "when": vocabulary.period_in_words(p.effective_from, p.effective_to),
-            "effective_from": _iso(p.effective_from),
-            "effective_to": _iso(p.effective_to),
-            "date": _shown_date(p),
-        }
-        for p in policies
-    ]
-    default_date = today.isoformat()  # the first view answers for today
-    view = permalink.read(request.GET, default_date, list(snap.weapons), list(snap.targets))
-    first_zones = permalink.first_zones(view)
-    config = {
+def _policy_option(policy) -> dict:
+    """A policy version as the page's switch and its config show it."""
+    return {
+        "slug": policy.slug,
+        "title": policy.title,
+        "summary": policy.summary,
+        "when": vocabulary.period_in_words(policy.effective_from, policy.effective_to),
+        "effective_from": _iso(policy.effective_from),
+        "effective_to": _iso(policy.effective_to),
+        "date": _shown_date(policy),
+        "confidence": policy.confidence,
+        "confidence_label": vocabulary.CONFIDENCE[policy.confidence],
+        "changes": policy.changes,
+    }
+
+
+def _page_config(snap, policy_options, default_date, view, first_zones) -> dict:
+    """The map config (#map-config): the vocabulary, the data and the first view."""
+    return {
         **vocabulary.page_vocabulary(),
         "locale": "en-GB",
         "tileUrl": settings.TILE_URL,
@@ -191,9 +189,23 @@ def _index(request: HttpRequest) -> HttpResponse:
             for w in snap.weapons.values()
         ],
         "targets": [{"slug": t["slug"], "name": t["name"]} for t in snap.targets.values()],
-        "changes": _changes(snap, policies),
+        "changes": _changes(snap, snap.policies),
+        "knownAsOf": _iso(snap.known_as_of),
+        "knownAsOfText": vocabulary.day_in_words(snap.known_as_of),
         "places": _labelled_places(snap),
     }
+
+
+def _index(request: HttpRequest) -> HttpResponse:
+    snap = snapshot.current()
+    today = dt.datetime.now(dt.UTC).date()
+    policies = snap.policies
+    current = snap.policy_on(today) or (policies[-1] if policies else None)
+    policy_options = [_policy_option(p) for p in policies]
+    default_date = today.isoformat()  # the first view answers for today
+    view = permalink.read(request.GET, default_date, list(snap.weapons), list(snap.targets))
+    first_zones = permalink.first_zones(view)
+    config = _page_config(snap, policy_options, default_date, view, first_zones)
     sources = list(Source.objects.order_by("pk"))
     context = {
         "config": config,
@@ -210,7 +222,7 @@ def _index(request: HttpRequest) -> HttpResponse:
         "css_variables": vocabulary.css_variables(),
     }
     response = render(request, "front/index.html", context)
-    # The first view's zones start downloading with the page (zones.js asks for this URL).
+    # The first view's zones start downloading with the page (startup.js asks for this URL).
     response["Link"] = f"<{first_zones['url']}>; rel=preload; as=fetch; crossorigin"
     return response
 

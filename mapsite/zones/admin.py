@@ -1,4 +1,5 @@
-"""The editors' admin: zones on a map, drafts, history and revert, GeoJSON import."""
+"""The editors' admin: zones on a map, drafts, history and revert; the GeoJSON import is
+ZoneImportMixin's (admin_import.py)."""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -6,20 +7,16 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.csrf import csrf_protect
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from mapsite.zones import editing, importer, validation
-from mapsite.zones.forms import ImportForm, ZoneForm, ZoneMapWidget
+from mapsite.zones import editing
+from mapsite.zones.admin_import import ZoneImportMixin
+from mapsite.zones.forms import ZoneForm, ZoneMapWidget
 from mapsite.zones.models import Assumption, Policy, Source, TargetCategory, WeaponSystem, Zone
-
-# Room for the import form's other fields and the multipart framing around the file.
-IMPORT_FORM_OVERHEAD = 64 * 1024
 
 
 class ListFilterLookupsOnly:
@@ -64,7 +61,7 @@ class DraftFilter(admin.SimpleListFilter):
 
 
 @admin.register(Zone)
-class ZoneAdmin(LeafletGeoAdminMixin, HistoryAdmin):
+class ZoneAdmin(ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdmin):
     form = ZoneForm
     widget = ZoneMapWidget
     list_display = (
@@ -284,85 +281,6 @@ class ZoneAdmin(LeafletGeoAdminMixin, HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for zone in queryset:
             editing.delete_zone(zone, request.user)
-
-    # --- Import --------------------------------------------------------------------------
-
-    def get_urls(self):
-        def import_entry(request: HttpRequest) -> HttpResponse:
-            """Refuse an oversized upload before its body is read, then check CSRF."""
-            if not self.has_add_permission(request):
-                raise PermissionDenied
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            limit = settings.ZONE_IMPORT_MAX_BYTES
-            if request.method == "POST" and length > limit + IMPORT_FORM_OVERHEAD:
-                # Nothing is read or stored, so there is nothing for CSRF to protect.
-                problems = [importer.too_large(limit)]
-                return self._import_page(request, ImportForm(), problems, status=413)
-            return csrf_protect(self.import_view)(request)
-
-        # CSRF is checked by csrf_protect above, once the size is known to be sane.
-        import_entry.csrf_exempt = True
-        urls = [
-            path(
-                "import/",
-                self.admin_site.admin_view(import_entry),
-                name="zones_zone_import",
-            )
-        ]
-        return urls + super().get_urls()
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        max_bytes = settings.ZONE_IMPORT_MAX_BYTES
-        problems: list[str] = []
-        status = 200
-        if request.method == "POST":
-            form = ImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                publish = form.cleaned_data["publish"]
-                if publish and not self.has_change_permission(request):
-                    raise PermissionDenied
-                policy = form.cleaned_data["policy"]
-                try:
-                    if upload.size > max_bytes:
-                        raise importer.ImportRefused([importer.too_large(max_bytes)])
-                    report = importer.import_zones(
-                        upload,
-                        policy=policy.slug if policy else None,
-                        publish=publish,
-                        user=request.user,
-                        source=upload.name,
-                    )
-                except importer.ImportRefused as exc:
-                    problems, status = exc.problems, 400
-                else:
-                    for line in report.lines():
-                        self.message_user(request, line, messages.SUCCESS)
-                    changelist = reverse("admin:zones_zone_changelist")
-                    query = "" if publish else "?state=draft"
-                    return HttpResponseRedirect(changelist + query)
-            else:
-                status = 400
-        else:
-            form = ImportForm()
-        return self._import_page(request, form, problems, status)
-
-    def _import_page(self, request, form, problems: list[str], status: int) -> HttpResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import zones",
-            "form": form,
-            "problems": problems,
-            "max_bytes": settings.ZONE_IMPORT_MAX_BYTES,
-            "region": validation.region_label(),
-        }
-        return TemplateResponse(request, "admin/zones/zone/import.html", context, status=status)
 
 
 @admin.register(Policy)

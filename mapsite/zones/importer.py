@@ -140,14 +140,8 @@ def _links(props: dict) -> tuple[dict, list[str]]:
     return links, problems
 
 
-def plan_feature(index: int, feature, policy: str | None, policies: dict) -> Planned:
-    """Check one feature; ImportRefused with every problem found in it."""
-    label = _label(index, feature)
-    if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise ImportRefused([f"{label}: not a GeoJSON Feature"])
-    props = feature.get("properties")
-    if not isinstance(props, dict):
-        raise ImportRefused([f"{label}: has no 'properties' object"])
+def _property_problems(props: dict) -> list[str]:
+    """What is wrong with a feature's own properties: slug, name, kind, status, description."""
     problems = []
     for name in REQUIRED:
         if not isinstance(props.get(name), str) or not props[name].strip():
@@ -165,9 +159,14 @@ def plan_feature(index: int, feature, policy: str | None, policies: dict) -> Pla
         problems.append(
             f"unknown status {status!r}; expected one of {', '.join(Zone.Status.values)}"
         )
-    description = props.get("description", "")
-    if not isinstance(description, str):
+    if not isinstance(props.get("description", ""), str):
         problems.append("'description' must be text")
+    return problems
+
+
+def _policy_of(props: dict, policy: str | None, policies: dict) -> tuple[str | None, list[str]]:
+    """The slug of the policy a feature is for (its own or the import's), and the problems."""
+    problems = []
     wanted = props.get("policy")
     if wanted is not None and not isinstance(wanted, str):
         problems.append("'policy' must be a policy slug")
@@ -179,26 +178,45 @@ def plan_feature(index: int, feature, policy: str | None, policies: dict) -> Pla
         problems.append("no policy: give one for the import or a 'policy' property")
     elif wanted not in policies:
         problems.append(f"unknown policy {wanted!r}; known: {', '.join(policies)}")
-    links, link_problems = _links(props)
-    problems += link_problems
-    geom = None
+    return wanted, problems
+
+
+def _geometry(feature: dict) -> tuple[object, list[str]]:
+    """The feature's geometry, checked as a zone's; None and the problem if it is not one."""
     try:
         geom = validation.clean_zone_geometry(
             validation.geometry_from_geojson(feature.get("geometry"))
         )
     except validation.GeometryError as exc:
-        problems.append(str(exc))
+        return None, [str(exc)]
+    return geom, []
+
+
+def plan_feature(index: int, feature, policy: str | None, policies: dict) -> Planned:
+    """Check one feature; ImportRefused with every problem found in it."""
+    label = _label(index, feature)
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise ImportRefused([f"{label}: not a GeoJSON Feature"])
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        raise ImportRefused([f"{label}: has no 'properties' object"])
+    problems = _property_problems(props)
+    wanted, policy_problems = _policy_of(props, policy, policies)
+    links, link_problems = _links(props)
+    geom, geometry_problems = _geometry(feature)
+    problems += policy_problems + link_problems + geometry_problems
+    slug = props.get("slug") if isinstance(props.get("slug"), str) else ""
     existing = Zone.objects.filter(slug=slug).first() if slug else None
     if existing is not None and existing.is_draft:
         problems.append(f"zone {slug!r} is a draft; publish or delete it in the admin first")
     if problems:
         raise ImportRefused([f"{label}: {problem}" for problem in problems])
     values = {
-        "name": name.strip(),
-        "kind": kind,
-        "status": status,
+        "name": props["name"].strip(),
+        "kind": props["kind"],
+        "status": props["status"],
         "policy": policies[wanted],
-        "description": description,
+        "description": props.get("description", ""),
         "geom": geom,
         "derivation": Zone.Derivation.DRAWN,
         "country": "",

@@ -102,13 +102,25 @@ class Snapshot:
 
 
 def _build(version: int) -> Snapshot:
-    # The depth each policy's zones give their depth assumptions, for the policy's own list.
+    snap = Snapshot(version, _policies(), _zones(), _weapons(), _targets())
+    newest = Source.objects.filter(date__isnull=False).order_by("-date").values_list("date")
+    snap.known_as_of = (newest.first() or [None])[0]
+    return snap
+
+
+def _depths() -> dict[int, float]:
+    """The depth the public zones give each depth assumption, for a policy's own list."""
     depths: dict[int, float] = {}
     for assumption_id, depth in Zone.assumptions.through.objects.filter(
         zone__published=True, zone__draft_of__isnull=True, zone__depth_km__isnull=False
     ).values_list("assumption_id", "zone__depth_km"):
         depths.setdefault(assumption_id, depth)
-    policies = [
+    return depths
+
+
+def _policies() -> list[PolicyInfo]:
+    depths = _depths()
+    return [
         PolicyInfo(
             id=p.pk,
             slug=p.slug,
@@ -124,15 +136,18 @@ def _build(version: int) -> Snapshot:
         )
         for p in Policy.objects.prefetch_related("sources", "assumptions__sources")
     ]
-    zones = {}
+
+
+def _zones() -> dict[int, ZoneInfo]:
+    """The public zones, by id."""
     queryset = (
         Zone.objects.public()
         .select_related("policy")
         .defer("geom")
         .prefetch_related(*Zone.LINK_FIELDS, "assumptions__sources")  # as_dict() cites sources
     )
-    for z in queryset:
-        zones[z.pk] = ZoneInfo(
+    return {
+        z.pk: ZoneInfo(
             id=z.pk,
             slug=z.slug,
             name=z.name,
@@ -151,7 +166,12 @@ def _build(version: int) -> Snapshot:
             condition=z.condition,
             approval=z.approval,
         )
-    weapons = {
+        for z in queryset
+    }
+
+
+def _weapons() -> dict[str, dict]:
+    return {
         w.slug: {
             "slug": w.slug,
             "name": w.name,
@@ -166,7 +186,10 @@ def _build(version: int) -> Snapshot:
             "sources", "range_assumption__sources"
         )
     }
-    targets = {
+
+
+def _targets() -> dict[str, dict]:
+    return {
         t.slug: {
             "slug": t.slug,
             "name": t.name,
@@ -176,9 +199,6 @@ def _build(version: int) -> Snapshot:
         }
         for t in TargetCategory.objects.prefetch_related("sources")
     }
-    dates = Source.objects.filter(date__isnull=False).order_by("-date").values_list("date")
-    newest = dates.first()
-    return Snapshot(version, policies, zones, weapons, targets, known_as_of=newest and newest[0])
 
 
 class _Holder(threading.local):

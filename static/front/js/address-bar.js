@@ -1,0 +1,74 @@
+/* The view in the address bar, and the links that carry it (copy link, GeoJSON download):
+   ?c=lat,lon&z=8&date=2024-05-30&at=lat,lon&weapon=&target=&launch=lat,lon&reach=gmlrs,atacms
+   The server reads it (mapsite/front/permalink.py); the page only writes it. */
+(function () {
+  "use strict";
+  var PM = window.PolicyMap;
+
+  function fixed(value, digits) {
+    return Number(value.toFixed(digits)).toString();
+  }
+
+  PM.permalinkQuery = function (state) {
+    var params = new URLSearchParams();
+    params.set("c", fixed(state.center.lat, 4) + "," + fixed(state.center.lon, 4));
+    params.set("z", String(state.zoom));
+    params.set("date", state.date);
+    if (state.point) params.set("at", fixed(state.point.lat, 5) + "," + fixed(state.point.lon, 5));
+    if (state.weapon) params.set("weapon", state.weapon);
+    if (state.target) params.set("target", state.target);
+    if (state.launch) params.set("launch", fixed(state.launch.lat, 5) + "," + fixed(state.launch.lon, 5));
+    // The reach rings from the Kharkiv border, only when they differ from the default.
+    var reach = (state.reach || []).join(",");
+    if (reach !== PM.config.view.defaultReach.join(",")) params.set("reach", reach || "none");
+    return "?" + params.toString().replace(/%2C/g, ",");
+  };
+
+  var pending = null;
+  // replaceState, at most every 250 ms (browsers throttle rapid history calls).
+  PM.writePermalink = function (state) {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(function () {
+      pending = null;
+      var query = PM.permalinkQuery(state);
+      if (query !== window.location.search) {
+        window.history.replaceState(null, "", window.location.pathname + query);
+      }
+    }, 250);
+  };
+
+  PM.permalinkNow = function (state) {
+    if (pending) { clearTimeout(pending); pending = null; }
+    window.history.replaceState(null, "", window.location.pathname + PM.permalinkQuery(state));
+    return window.location.href;
+  };
+
+  function bboxParam(bounds) {
+    var clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
+    return [
+      clamp(bounds.getWest(), -180, 180).toFixed(3), clamp(bounds.getSouth(), -90, 90).toFixed(3),
+      clamp(bounds.getEast(), -180, 180).toFixed(3), clamp(bounds.getNorth(), -90, 90).toFixed(3)
+    ].join(",");
+  }
+
+  // The download link (the zones on screen) and the address bar follow the view.
+  PM.updateLinks = function () {
+    var state = PM.state;
+    PM.byId("download-link").href = "/api/zones.geojson?date=" + encodeURIComponent(state.date) +
+      "&bbox=" + bboxParam(PM.map.getBounds()) + "&download=1";
+    PM.writePermalink(state);
+  };
+
+  PM.setupCopyLink = function () {
+    PM.byId("copy-link").addEventListener("click", function () {
+      var url = PM.permalinkNow(PM.state);
+      var status = PM.byId("copy-status");
+      var done = function () { status.textContent = "Link copied. It opens this view, date, point, weapon and target."; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url).then(done, function () { status.textContent = url; });
+      } else {
+        status.textContent = url;
+      }
+    });
+  };
+})();

@@ -1,0 +1,160 @@
+/* The map's layers around the zones: the outline basemap, the borders, the Kharkiv
+   segment, oblasts, cities and the chosen point; the reach rings come from
+   reach-rings.js and launch-point.js. */
+(function () {
+  "use strict";
+  var PM = window.PolicyMap;
+
+  var COLOURS = PM.config.colours;
+  var PANES = [["basemap", 150], ["oblasts", 410], ["borders", 420], ["reach", 430], ["places", 450]];
+
+  function simplifyFor(map) {
+    return PM.toleranceFor(map.getCenter().lat, map.getZoom());
+  }
+
+  function label(text) {
+    return PM.el("span", { class: "", text: text });
+  }
+
+  function createPanes(map) {
+    PANES.forEach(function (pair) { map.createPane(pair[0]).style.zIndex = pair[1]; });
+    map.getPane("basemap").style.pointerEvents = "none";
+  }
+
+  function createLayerGroups(map) {
+    return {
+      // Land in one colour, outlined in the same colour: the wide outline closes the gaps
+      // a coarse outline leaves along the borders; the zones above draw the exact lines.
+      basemap: L.geoJSON(null, {
+        pane: "basemap", interactive: false,
+        style: { color: COLOURS.land, weight: 12, lineJoin: "round", fillColor: COLOURS.land, fillOpacity: 1 }
+      }).addTo(map),
+      zones: PM.zones.group,
+      changed: PM.zones.changed,
+      oblasts: L.geoJSON(null, {
+        pane: "oblasts", interactive: false,
+        style: { color: COLOURS.oblast, weight: 1, opacity: 0.9, dashArray: "4 3", fill: false },
+        onEachFeature: function (feature, layer) {
+          layer.bindTooltip(label(feature.properties.name), {
+            permanent: true, direction: "center", className: "oblast-label", interactive: false
+          });
+        }
+      }).addTo(map),
+      border: L.geoJSON(null, {
+        pane: "borders", interactive: false, style: { color: COLOURS.border, weight: 2, opacity: 0.9 }
+      }).addTo(map),
+      segment: L.layerGroup().addTo(map),
+      places: L.layerGroup().addTo(map),
+      reach: PM.createBorderReach(),
+      launch: L.layerGroup().addTo(map),
+      selection: L.layerGroup().addTo(map)
+    };
+  }
+
+  // Reference layers: fetched once, at a detail suited to the first view.
+  function loadReference(map, layers) {
+    var tolerance = simplifyFor(map);
+    PM.getJSON("/api/layers/oblasts.geojson?simplify=" + Math.max(tolerance, 300)).then(function (data) {
+      layers.oblasts.addData(data);
+    }).catch(function () {});
+    PM.getJSON("/api/layers/border.geojson?simplify=" + Math.min(tolerance, 200)).then(function (data) {
+      layers.border.addData(data);
+    }).catch(function () {});
+    PM.getJSON("/api/layers/kharkiv-segment.geojson").then(function (data) {
+      L.geoJSON(data, { pane: "borders", interactive: false, style: { color: COLOURS["border-halo"], weight: 9, opacity: 0.85 } })
+        .addTo(layers.segment);
+      L.geoJSON(data, { pane: "borders", interactive: false,
+        style: { color: COLOURS.segment, weight: 5, opacity: 1, className: "kharkiv-segment" } }).addTo(layers.segment);
+    }).catch(function () {});
+  }
+
+  // The outline basemap (land over a sea-coloured background), drawn under the tiles.
+  // Online tiles hide it, so it is fetched only once they fail or are switched off;
+  // the zones above it carry the detail, so it can be coarse.
+  function outlineBasemap(map, layers) {
+    var requested = false;
+    return function showOutlineBasemap() {
+      if (requested) return;
+      requested = true;
+      // Coarse, at least 2 km, and on the API's ladder.
+      var tolerance = PM.ladderStep(Math.max(simplifyFor(map) * 4, 2000));
+      PM.getJSON("/api/layers/countries.geojson?simplify=" + tolerance).then(function (data) {
+        layers.basemap.addData(data);
+        map.getContainer().setAttribute("data-basemap", "outline");
+      }).catch(function () { requested = false; });
+    };
+  }
+
+  // Cities: the page carries the largest places; smaller ones appear as you zoom in.
+  function minPopulation(zoom) {
+    if (zoom <= 5) return 1000000;
+    if (zoom === 6) return 400000;
+    if (zoom === 7) return 150000;
+    if (zoom === 8) return 20000;
+    if (zoom === 9) return 15000;
+    return 0;
+  }
+
+  function placeMarker(place) {
+    var major = place.population >= 300000;
+    var marker = L.circleMarker([place.lat, place.lon], {
+      pane: "places", interactive: false, radius: major ? 4.5 : 3.2,
+      color: COLOURS["border-halo"], weight: 1.5, fillColor: COLOURS.ink, fillOpacity: 1
+    });
+    marker.bindTooltip(label(place.name), {
+      permanent: true, direction: "right", offset: [5, 0], interactive: false,
+      className: "place-label" + (major ? " place-label--major" : "")
+    });
+    return { population: place.population, marker: marker };
+  }
+
+  function createPlaces(map, layers) {
+    var markers = PM.config.places.map(placeMarker);
+    function updatePlaces() {
+      var min = minPopulation(map.getZoom());
+      markers.forEach(function (item) {
+        var show = item.population >= min;
+        if (show && !layers.places.hasLayer(item.marker)) layers.places.addLayer(item.marker);
+        if (!show && layers.places.hasLayer(item.marker)) layers.places.removeLayer(item.marker);
+      });
+      L.DomUtil[map.getZoom() < 7 ? "addClass" : "removeClass"](map.getContainer(), "hide-oblast-labels");
+    }
+    map.on("zoomend", updatePlaces);
+    updatePlaces();
+  }
+
+  // The point the verdict panel answers for.
+  function selectionMarker(layers) {
+    return function setSelection(point) {
+      layers.selection.clearLayers();
+      if (!point) return;
+      layers.selection.addLayer(L.circleMarker([point.lat, point.lon], {
+        pane: "places", interactive: false, radius: 9, color: COLOURS.selection, weight: 3,
+        fillColor: COLOURS["selection-fill"], fillOpacity: 1, className: "selected-point"
+      }));
+      layers.selection.addLayer(L.circleMarker([point.lat, point.lon], {
+        pane: "places", interactive: false, radius: 3, stroke: false, fillColor: COLOURS.selection, fillOpacity: 1
+      }));
+    };
+  }
+
+  PM.createLayers = function (map) {
+    createPanes(map);
+    var layers = createLayerGroups(map);
+    // Everything but the zones waits until the zones are drawn (or could not be).
+    var extrasAdded = false;
+    function addExtras() {
+      if (extrasAdded) return;
+      extrasAdded = true;
+      loadReference(map, layers);
+      createPlaces(map, layers);
+    }
+    return {
+      addExtras: addExtras,
+      layers: layers,
+      loadZones: PM.zones.load,
+      showOutlineBasemap: outlineBasemap(map, layers),
+      setSelection: selectionMarker(layers)
+    };
+  };
+})();

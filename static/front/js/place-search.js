@@ -1,0 +1,146 @@
+/* Place search: an ARIA combobox over the bundled GeoNames gazetteer (/api/places); the
+   place chosen is shown on the map and asked about. */
+(function () {
+  "use strict";
+  var PM = window.PolicyMap;
+  var el = PM.el;
+
+  var COUNTRY = { UA: "Ukraine", RU: "Russia" };
+
+  // The combobox's elements and what it shows: `results` are the places listed, `active`
+  // the one the arrow keys are on, `lastQuery` the latest asked (only its answer is shown).
+  function createBox(onChoose) {
+    return {
+      input: document.getElementById("place-search"),
+      list: document.getElementById("place-results"),
+      status: document.getElementById("place-status"),
+      results: [], active: -1, timer: null, lastQuery: "", onChoose: onChoose
+    };
+  }
+
+  function close(box) {
+    box.list.hidden = true;
+    box.input.setAttribute("aria-expanded", "false");
+    box.input.removeAttribute("aria-activedescendant");
+    box.active = -1;
+  }
+
+  function open(box) {
+    box.list.hidden = false;
+    box.input.setAttribute("aria-expanded", "true");
+  }
+
+  function setActive(box, index) {
+    var options = box.list.querySelectorAll("[role=option]");
+    if (!options.length) return;
+    box.active = (index + options.length) % options.length;
+    Array.prototype.forEach.call(options, function (option, i) {
+      option.setAttribute("aria-selected", i === box.active ? "true" : "false");
+    });
+    box.input.setAttribute("aria-activedescendant", options[box.active].id);
+    options[box.active].scrollIntoView({ block: "nearest" });
+  }
+
+  function placeOption(box, place, i) {
+    var meta = (COUNTRY[place.country] || place.country) +
+      (place.population ? " \u00B7 " + PM.formatNumber(place.population) : "");
+    var option = el("li", { id: "place-option-" + i, role: "option", "aria-selected": "false" }, [
+      el("span", { class: "place-name", text: place.name }),
+      el("span", { class: "place-meta", text: meta })
+    ]);
+    option.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    option.addEventListener("click", function () { choose(box, i); });
+    return option;
+  }
+
+  function show(box, items, query) {
+    box.results = items;
+    PM.clear(box.list);
+    if (!items.length) {
+      box.list.appendChild(el("li", { class: "empty", role: "presentation", text: "No place called \u201C" + query + "\u201D in the gazetteer" }));
+      box.status.textContent = "No places found.";
+    } else {
+      items.forEach(function (place, i) { box.list.appendChild(placeOption(box, place, i)); });
+      box.status.textContent = items.length + (items.length === 1 ? " place" : " places") + " found. Use the arrow keys to choose.";
+    }
+    open(box);
+    box.active = -1;
+  }
+
+  function search(box, query) {
+    box.lastQuery = query;
+    return PM.getJSON("/api/places?limit=8&q=" + encodeURIComponent(query)).then(function (data) {
+      if (query !== box.lastQuery) return;
+      var items = Array.isArray(data) ? data : (data && data.results) || [];
+      show(box, items, query);
+    }).catch(function (error) {
+      if (query !== box.lastQuery) return;
+      PM.clear(box.list).appendChild(el("li", { class: "empty", role: "presentation", text: "Search is unavailable: " + error.message }));
+      open(box);
+    });
+  }
+
+  function choose(box, index) {
+    var place = box.results[index];
+    if (!place) return;
+    box.input.value = place.name;
+    close(box);
+    box.onChoose(place);
+  }
+
+  function onInput(box) {
+    var query = box.input.value.trim();
+    if (box.timer) clearTimeout(box.timer);
+    if (query.length < 2) { close(box); return; }
+    box.timer = setTimeout(function () { search(box, query); }, 180);
+  }
+
+  // Enter takes the place the arrow keys are on, or the first; before the list has
+  // arrived, it searches now and takes the best match.
+  function onEnter(box, event, isOpen) {
+    var query = box.input.value.trim();
+    if (isOpen) {
+      event.preventDefault();
+      choose(box, box.active >= 0 ? box.active : 0);
+    } else if (query.length >= 2) {
+      event.preventDefault();
+      if (box.timer) clearTimeout(box.timer);
+      search(box, query).then(function () { if (box.results.length) choose(box, 0); });
+    }
+  }
+
+  function onKeydown(box, event) {
+    var isOpen = !box.list.hidden && box.results.length;
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      if (!isOpen && box.input.value.trim().length >= 2) {
+        search(box, box.input.value.trim()).then(function () { setActive(box, 0); });
+        return;
+      }
+      if (isOpen) setActive(box, box.active + 1);
+    } else if (event.key === "ArrowUp") {
+      if (isOpen) { event.preventDefault(); setActive(box, box.active - 1); }
+    } else if (event.key === "Enter") {
+      onEnter(box, event, isOpen);
+    } else if (event.key === "Escape") {
+      if (!box.list.hidden) { event.preventDefault(); close(box); }
+      else box.input.value = "";
+    }
+  }
+
+  PM.initSearch = function (onChoose) {
+    var box = createBox(onChoose);
+    box.input.addEventListener("input", function () { onInput(box); });
+    box.input.addEventListener("keydown", function (event) { onKeydown(box, event); });
+    box.input.addEventListener("blur", function () { setTimeout(function () { close(box); }, 150); });
+  };
+
+  // A place chosen: the map goes there (at least at zoom 9) and asks about it.
+  PM.setupPlaceSearch = function (map) {
+    PM.initSearch(function (place) {
+      var point = { lat: place.lat, lon: place.lon };
+      map.setView([point.lat, point.lon], Math.max(map.getZoom(), 9));
+      PM.ask(point, place.name);
+    });
+  };
+})();

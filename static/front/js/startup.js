@@ -1,0 +1,96 @@
+/* Start-up, in the head: the page's one global (window.PolicyMap, PM in every script), the
+   map config the server wrote into #map-config, GETs, and the first view's zones. It asks
+   for the zones the server named for the first view at once and draws them as soon as
+   django-leaflet has created the map (during parsing), with zones-layer.js, without
+   waiting for the deferred scripts. */
+(function () {
+  "use strict";
+  var PM = (window.PolicyMap = window.PolicyMap || {});
+  PM.config = JSON.parse(document.getElementById("map-config").textContent);
+  PM.STATUSES = PM.config.statuses;
+
+  // The phone layout (map.css switches to it at the same width).
+  PM.narrow = window.matchMedia("(max-width: 760px)");
+
+  // The ladder step nearest to `metres` (halves up), within the ladder's ends: the API
+  // caches every step as it is (mapsite/zones/vocabulary.py gives the ladder).
+  PM.ladderStep = function (metres) {
+    var ladder = PM.config.simplify.ladder, best = ladder[0];
+    ladder.forEach(function (step) {
+      if (Math.abs(step - metres) <= Math.abs(best - metres)) best = step;
+    });
+    return best;
+  };
+
+  // The zones' display tolerance for a map at this latitude and zoom: no finer than the
+  // map draws them, a few screen pixels.
+  PM.toleranceFor = function (lat, zoom) {
+    var simplify = PM.config.simplify;
+    var metresPerPixel = simplify.equatorMetresPerPixel * Math.cos(lat * Math.PI / 180) / Math.pow(2, zoom);
+    return PM.ladderStep(metresPerPixel * simplify.pixels);
+  };
+
+  // The policy version in force on an ISO date (the latest that started by then).
+  PM.policyOn = function (date) {
+    var found = null;
+    PM.config.policies.forEach(function (policy) {
+      if ((!policy.effective_from || policy.effective_from <= date) &&
+          (!policy.effective_to || date < policy.effective_to)) found = policy;
+    });
+    return found;
+  };
+
+  PM.zonesUrl = function (date, tolerance) {
+    return "/api/zones.geojson?date=" + encodeURIComponent(date) + "&simplify=" + tolerance;
+  };
+
+  // Plain GETs (no custom headers), so the first one can take the page's preload.
+  function request(url) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          return { ok: response.ok, status: response.status, text: text };
+        });
+      });
+  }
+
+  // An HTTP answer as JSON; rejects with {status, message, field} on HTTP errors.
+  function settle(answer) {
+    var body = null;
+    try { body = answer.text ? JSON.parse(answer.text) : null; } catch (e) { body = null; }
+    if (!answer.ok) {
+      var error = new Error((body && body.error) || ("The server answered " + answer.status + "."));
+      error.status = answer.status;
+      error.field = body && body.field;
+      throw error;
+    }
+    return body;
+  }
+
+  // GET JSON. The first view's zones, asked for below, are not asked for again.
+  PM.getJSON = function (url) {
+    var answer;
+    if (PM.prefetched && PM.prefetched.url === url) {
+      answer = PM.prefetched.answer;
+      PM.prefetched = null;
+    } else {
+      answer = request(url);
+    }
+    return answer.then(settle);
+  };
+
+  // The first view: what the address bar asks for, read by the server, which also named
+  // the zones URL it told the browser to preload.
+  var first = PM.config.view;
+  var firstZones = PM.config.firstZones;
+  PM.prefetched = { url: firstZones.url, answer: request(firstZones.url) };
+
+  // django-leaflet creates the map while the page is parsed (loadevent=""), and says so.
+  // PM.createZones is zones-layer.js's, the head script after this one.
+  window.addEventListener("map:init", function (event) {
+    var map = PM.map = event.detail.map;
+    map.setView([first.center.lat, first.center.lon], first.zoom, { animate: false });
+    PM.zones = PM.createZones(map);
+    PM.zonesLoaded = PM.zones.load(first.date, true, firstZones.tolerance);
+  }, { once: true });
+})();

@@ -1,0 +1,59 @@
+/* Text into the page: building elements (el, clear, byId) and the wording of statuses,
+   dates, numbers and coordinates. Text from the database only ever enters the page as
+   text nodes. */
+(function () {
+  "use strict";
+  var PM = (window.PolicyMap = window.PolicyMap || {});
+
+  // el("p", {class: "x"}, ["text", node]) builds an element; strings become text nodes.
+  PM.el = function (tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === false) return;
+      node.appendChild(typeof child === "string" || typeof child === "number"
+        ? document.createTextNode(String(child)) : child);
+    });
+    return node;
+  };
+
+  PM.byId = function (id) { return document.getElementById(id); };
+
+  PM.clear = function (node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  };
+
+  // A status's label, as the vocabulary words it.
+  PM.statusLabel = function (slug) {
+    var status = PM.config.statuses[slug];
+    return status ? status.label : slug;
+  };
+
+  // "2024-05-30" -> "30 May 2024" in the page's language (a calendar day: no time zone).
+  var dayFormat = new Intl.DateTimeFormat(PM.config.locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  PM.formatDate = function (iso) {
+    if (!iso) return "";
+    var day = new Date(String(iso) + "T00:00:00Z");
+    return isNaN(day.getTime()) ? String(iso) : dayFormat.format(day);
+  };
+
+  // 24448.9 -> "24,449"; (35.06, 1) -> "35.1". (toLocaleString is slow the first time.)
+  PM.formatNumber = function (value, digits) {
+    var parts = Number(value).toFixed(digits || 0).split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    if (parts[1] && /^0+$/.test(parts[1])) parts.pop();
+    return parts.join(".");
+  };
+
+  PM.formatLatLng = function (lat, lon) {
+    return Math.abs(lat).toFixed(4) + "\u00B0" + (lat >= 0 ? "N" : "S") + ", " +
+      Math.abs(lon).toFixed(4) + "\u00B0" + (lon >= 0 ? "E" : "W");
+  };
+})();

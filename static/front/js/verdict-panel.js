@@ -1,0 +1,220 @@
+/* The verdict panel: asking /api/verdict about a point (a click, Enter, a place found or
+   the permalink's), for the weapon and target chosen, and showing the answer with its
+   reasons, nearby zones, assumptions and sources. */
+(function () {
+  "use strict";
+  var PM = window.PolicyMap;
+  var el = PM.el;
+
+  var body = document.getElementById("verdict-body");
+  var live = document.getElementById("verdict-live");
+  var counter = 0;
+
+  function verdictUrl(query) {
+    var params = new URLSearchParams();
+    params.set("lat", query.point.lat.toFixed(5));
+    params.set("lon", query.point.lon.toFixed(5));
+    if (query.weapon) params.set("weapon", query.weapon);
+    if (query.target) params.set("target", query.target);
+    if (query.date) params.set("date", query.date);
+    return "/api/verdict?" + params.toString();
+  }
+
+  function badge(status) {
+    return el("span", { class: "status-badge status--" + status, "data-status": status }, [
+      el("span", { class: "icon", "aria-hidden": "true", text: (PM.config.statuses[status] || {}).icon || "" }),
+      el("span", { class: "status-text", text: PM.statusLabel(status) })
+    ]);
+  }
+
+  function fact(list, term, value) {
+    if (value === null || value === undefined || value === "") return;
+    list.appendChild(el("dt", { text: term }));
+    list.appendChild(el("dd", {}, [value]));
+  }
+
+  // The reason that says why: not the policy version's, nor where the point is.
+  function mainReason(reasons) {
+    var main = (reasons || []).filter(function (r) { return r.code !== "policy" && r.code !== "location"; })[0];
+    return main ? main.text : "";
+  }
+
+  function sourceItem(source) {
+    var attribution = [source.speaker, source.publisher, source.date ? PM.formatDate(source.date) : ""]
+      .filter(Boolean).join(", ");
+    var children = [];
+    if (source.quote) children.push(el("blockquote", { text: source.quote }));
+    else if (source.note) children.push(el("p", { class: "note", text: source.note }));
+    var line = el("p", { class: "attribution" }, [attribution]);
+    if (source.url && /^https?:\/\//.test(source.url)) {
+      line.appendChild(document.createTextNode(" \u00B7 "));
+      line.appendChild(el("a", { href: source.url, rel: "noopener noreferrer", target: "_blank", text: "source" }));
+    }
+    children.push(line);
+    return el("li", {}, children);
+  }
+
+  function verdictHead(data, query) {
+    var where = PM.formatLatLng(query.point.lat, query.point.lon);
+    return el("div", { class: "verdict-head" }, [
+      badge(data.status),
+      el("span", { class: "coords", text: query.label ? query.label + " \u00B7 " + where : where })
+    ]);
+  }
+
+  // Where the point is, under which policy version, what was asked, how far from the border.
+  function verdictFacts(data, query) {
+    var zone = data.zone;
+    var facts = el("dl", { class: "facts" });
+    if (zone) {
+      var zoneText = zone.name + " (" + (PM.config.kinds[zone.kind] || zone.kind) + ")";
+      fact(facts, "Zone", zoneText);
+      if (zone.status !== data.status) fact(facts, "Zone status", PM.statusLabel(zone.status));
+    } else {
+      fact(facts, "Zone", "None: outside the area the policy covers");
+    }
+    if (data.policy) {
+      fact(facts, "Policy", data.policy.title);
+      fact(facts, "In force", data.policy.when);
+    }
+    var q = data.query || {};
+    var weapon = PM.config.weapons.filter(function (w) { return w.slug === q.weapon; })[0];
+    var target = PM.config.targets.filter(function (t) { return t.slug === q.target; })[0];
+    fact(facts, "Asked for", (weapon ? weapon.name : "any US weapon") + ", " +
+      (target ? target.name.charAt(0).toLowerCase() + target.name.slice(1) : "any target") + ", on " + PM.formatDate(q.date || query.date));
+    if (data.distance_to_border_km !== null && data.distance_to_border_km !== undefined) {
+      fact(facts, "To the border", PM.formatNumber(data.distance_to_border_km, 1) + " km from the Ukraine\u2013Russia border");
+    }
+    return facts;
+  }
+
+  function assumptionItem(a) {
+    var value = a.value !== null && a.value !== undefined ? ": " + PM.formatNumber(a.value, 1) + (a.unit ? " " + a.unit : "") : "";
+    return el("li", {}, [el("strong", { text: a.title + value + "." }), " " + a.statement]);
+  }
+
+  // The headed lists under the facts: why, what is nearby, the assumptions, the sources.
+  function verdictLists(data) {
+    var parts = [];
+    function list(items, heading, className, item) {
+      if (!items || !items.length) return;
+      parts.push(el("h3", { text: heading }));
+      parts.push(el("ul", { class: className }, items.map(item)));
+    }
+    list(data.reasons, "Why", "reasons", function (reason) {
+      return el("li", { "data-code": reason.code, text: reason.text });
+    });
+    list(data.nearby, "Nearby", "reasons nearby", function (item) {
+      return el("li", {}, [item.name + ": " + PM.statusLabel(item.status) +
+        ", " + PM.formatNumber(item.distance_km, 1) + " km away"]);
+    });
+    list(data.assumptions, "Assumptions that apply", "assumption-list", assumptionItem);
+    list(data.sources, "What the report says", "verdict-sources", sourceItem);
+    return parts;
+  }
+
+  function render(data, query) {
+    var status = data.status;
+    var zone = data.zone;
+    var q = data.query || {};
+    var parts = [verdictHead(data, query), verdictFacts(data, query)].concat(verdictLists(data));
+    PM.clear(body);
+    parts.forEach(function (node) { body.appendChild(node); });
+    body.setAttribute("data-status", status);
+    body.setAttribute("data-weapon", q.weapon || "");
+    body.setAttribute("data-target", q.target || "");
+    body.setAttribute("data-date", q.date || query.date || "");
+
+    live.textContent = PM.statusLabel(status) + " at " +
+      (query.label || PM.formatLatLng(query.point.lat, query.point.lon)) +
+      (zone ? ", in " + zone.name : "") + ". " + mainReason(data.reasons);
+  }
+
+  function renderError(error) {
+    PM.clear(body);
+    body.removeAttribute("data-status");
+    var message = error.status === 404
+      ? "The verdict service is not available yet."
+      : "Could not get a verdict: " + error.message;
+    body.appendChild(el("p", { class: "verdict-error", role: "alert", text: message }));
+    live.textContent = message;
+  }
+
+  // Ask for the verdict at query.point; only the latest request's answer is shown
+  // (earlier ones run to completion: aborting them would only add failed requests).
+  PM.askVerdict = function (query) {
+    var ticket = ++counter;
+    body.setAttribute("aria-busy", "true");
+    if (!body.querySelector(".status-badge")) {
+      PM.clear(body).appendChild(el("p", { class: "loading", text: "Asking\u2026" }));
+    }
+    return PM.getJSON(verdictUrl(query)).then(function (data) {
+      if (ticket !== counter) return null;
+      body.removeAttribute("aria-busy");
+      render(data, query);
+      return data;
+    }).catch(function (error) {
+      if (ticket !== counter) return null;
+      body.removeAttribute("aria-busy");
+      renderError(error);
+      return null;
+    });
+  };
+
+  PM.clearVerdict = function () {
+    counter++;
+    PM.clear(body).appendChild(el("p", { class: "placeholder",
+      text: "Choose a point to see whether US-provided weapons may be used there under the policy in force, and why." }));
+    body.removeAttribute("data-status");
+  };
+
+  function round5(value) { return Math.round(value * 1e5) / 1e5; }
+
+  // Bring the verdict into the panel's view when it is below the fold (or on a phone's sheet).
+  function showVerdictSection() {
+    var panel = PM.byId("panel");
+    var section = PM.byId("verdict");
+    var narrow = PM.narrow.matches;
+    var top = section.offsetTop - (narrow ? PM.byId("sheet-toggle").offsetHeight : 0);
+    var visibleBottom = panel.scrollTop + panel.clientHeight;
+    if (narrow || section.offsetTop + 140 > visibleBottom || section.offsetTop < panel.scrollTop) {
+      panel.scrollTo({ top: top, behavior: "auto" });
+    }
+  }
+
+  // Ask about a point: mark it, keep it in the address bar, and show the verdict.
+  PM.ask = function (point, label) {
+    var state = PM.state;
+    // The point as the address bar keeps it, so a permalink asks exactly the same.
+    state.point = { lat: round5(point.lat), lon: round5(point.lon) };
+    state.label = label || null;
+    PM.view.setSelection(state.point);
+    PM.updateLinks();
+    PM.showLaunchInfo();
+    return PM.askVerdict({ point: state.point, weapon: state.weapon, target: state.target, date: state.date, label: state.label })
+      .then(function (data) {
+        if (data) showVerdictSection();
+        return data;
+      });
+  };
+
+  // Ask again about the chosen point (another weapon, target or date).
+  PM.reask = function () {
+    var state = PM.state;
+    if (state.point) PM.ask(state.point, state.label);
+  };
+
+  // The question's weapon and target, and "Ask about the map centre".
+  PM.setupVerdictPanel = function (map) {
+    var state = PM.state;
+    var weaponSelect = PM.byId("weapon-select"), targetSelect = PM.byId("target-select");
+    weaponSelect.value = state.weapon;
+    targetSelect.value = state.target;
+    weaponSelect.addEventListener("change", function () { state.weapon = weaponSelect.value; PM.updateLinks(); PM.reask(); });
+    targetSelect.addEventListener("change", function () { state.target = targetSelect.value; PM.updateLinks(); PM.reask(); });
+    PM.byId("ask-centre").addEventListener("click", function () {
+      var centre = map.getCenter();
+      PM.ask({ lat: centre.lat, lon: centre.lng });
+    });
+  };
+})();
