@@ -93,3 +93,17 @@ def test_a_save_that_changes_nothing_keeps_the_version():
     counter_fire = zone("counter-fire-kharkiv")
     counter_fire.save()
     assert zone("counter-fire-kharkiv").version == 1
+
+
+def test_the_history_says_a_change_came_from_the_bundled_data():
+    record = zone("border-band-2024-06-17").history.earliest()
+    assert record.history_user is None
+    assert record.history_change_reason == loader.LOADED
+
+
+def test_editors_see_the_rules_and_parameters_in_the_zone_form(editor):
+    html = client_for(editor).get(change_url(zone("kursk-atacms-2025-06-01"))).content.decode()
+    for field in ("condition", "approval", "border_oblasts", "permitted_weapons"):
+        assert f'name="{field}"' in html, field
+    assert 'value="ru-kursk" selected' in html  # the oblast it is cut from
+    assert html.index('name="geom"') < html.index('name="slug"')  # the map comes first

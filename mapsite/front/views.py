@@ -21,6 +21,8 @@ PLACE_CANDIDATES = 400
 PLACE_LIMIT = 120
 PLACE_SPACING_KM = 12.0
 
+QUOTED = (Source.Kind.REPORT, Source.Kind.LATER_REPORT)
+
 logger = logging.getLogger(__name__)
 
 GEOD = Geod(ellps="WGS84")
@@ -157,7 +159,30 @@ def index(request: HttpRequest) -> HttpResponse:
         return response
 
 
-def _policy_option(policy) -> dict:
+def _deep_note(snap, policy) -> str:
+    """Where the version stops US-provided weapons inside Russia, in words built from its areas."""
+    zones = [z for z in snap.zones.values() if z.policy_slug == policy.slug]
+    deep = snap.weapons.get(vocabulary.DEEP_STRIKE_WEAPON)
+    if deep is None or not zones:
+        return ""
+    granting = [z for z in zones if deep["slug"] in z.permitted_weapons]
+    opened = [z.name for z in zones if z.kind == "counter-fire" and z not in granting]
+    if granting:
+        approval = " each strike only with approval," if any(z.approval for z in granting) else ""
+        return (
+            f"{deep['name']} may be used only in {', '.join(z.name for z in granting)},{approval} "
+            "against military targets; elsewhere in Russia beyond the counter-fire areas, "
+            "strikes with US-provided weapons are prohibited."
+        )
+    if opened:
+        return (
+            f"Deep strikes ({deep['name']}, up to {deep['range_km']:g} km) are prohibited: beyond "
+            f"{', '.join(opened)}, no US-provided weapon may be used in Russia."
+        )
+    return "No US-provided weapon may be used anywhere in Russia."
+
+
+def _policy_option(snap, policy) -> dict:
     """A policy version as the page's switch and its config show it."""
     return {
         "slug": policy.slug,
@@ -170,6 +195,8 @@ def _policy_option(policy) -> dict:
         "confidence": policy.confidence,
         "confidence_label": vocabulary.CONFIDENCE[policy.confidence],
         "changes": policy.changes,
+        "disputed": policy.disputed,
+        "deep": _deep_note(snap, policy),
     }
 
 
@@ -201,7 +228,7 @@ def _index(request: HttpRequest) -> HttpResponse:
     today = dt.datetime.now(dt.UTC).date()
     policies = snap.policies
     current = snap.policy_on(today) or (policies[-1] if policies else None)
-    policy_options = [_policy_option(p) for p in policies]
+    policy_options = [_policy_option(snap, p) for p in policies]
     default_date = today.isoformat()  # the first view answers for today
     view = permalink.read(request.GET, default_date, list(snap.weapons), list(snap.targets))
     first_zones = permalink.first_zones(view)
@@ -213,8 +240,9 @@ def _index(request: HttpRequest) -> HttpResponse:
         "current_policy": current,
         "weapons": snap.weapons.values(),
         "targets": snap.targets.values(),
-        "quotes": [s for s in sources if s.kind == Source.Kind.REPORT],
-        "notes": [s for s in sources if s.kind != Source.Kind.REPORT],
+        "quotes": [s for s in sources if s.kind in QUOTED],
+        "notes": [s for s in sources if s.kind not in QUOTED],
+        "known_as_of": snap.known_as_of,
         "zones": _zone_rows(snap),
         "assumptions": _assumptions(snap),
         "depth_notes": _depth_assumptions(snap, current),

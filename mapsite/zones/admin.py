@@ -87,27 +87,38 @@ class ZoneAdmin(ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdmin):
     class Media:
         js = ["admin_zones/reference_layers.js"]
 
+    # The map first; then what the zone is, its parameters, and its rules.
     fieldsets = [
-        (None, {"fields": ["slug", "name", "policy", "kind", "status", "description"]}),
         (
             "Shape",
             {
-                "fields": ["derivation", "country", "measured_from", "depth_km", "geom"],
+                "fields": ["geom", "derivation", "country", "border_oblasts", "measured_from"]
+                + ["depth_km"],
                 "description": (
                     "Draw and reshape polygons on the map for a “Drawn” zone. A derived zone’s "
-                    "shape is computed from its parameters when it is saved."
+                    "shape is computed from its parameters when it is saved; for an “A whole "
+                    "oblast” zone, “country” names the oblast (e.g. ru-kursk)."
                 ),
             },
         ),
+        (None, {"fields": ["slug", "name", "policy", "kind", "status", "description"]}),
         (
             "What the policy allows here",
             {
                 "fields": [
+                    "condition",
+                    "approval",
                     "permitted_weapons",
                     "prohibited_weapons",
                     "permitted_targets",
                     "prohibited_targets",
-                ]
+                ],
+                "description": (
+                    "Where areas of one version overlap, the engine composes their rules for "
+                    "the asked weapon and target: a target prohibited anywhere stays "
+                    "prohibited; an area that permits the asked weapon answers over the others' "
+                    "bans; otherwise the strictest answer stands."
+                ),
             },
         ),
         ("Evidence", {"fields": ["sources", "assumptions"]}),
@@ -285,7 +296,10 @@ class ZoneAdmin(ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdmin):
 
 @admin.register(Policy)
 class PolicyAdmin(HistoryAdmin):
-    list_display = ("title", "slug", "effective_from", "effective_to", "updated_at")
+    list_display = (
+        "title", "slug", "effective_from", "effective_to", "confidence", "government", "updated_at",
+    )  # fmt: skip
+    list_filter = ("confidence", "government")
     search_fields = ("slug", "title", "summary")
     filter_horizontal = ("sources", "assumptions")
 

@@ -91,8 +91,11 @@ class ZoneForm(forms.ModelForm):
             "derivation",
             "country",
             "measured_from",
+            "border_oblasts",
             "depth_km",
             "geom",
+            "condition",
+            "approval",
             *Zone.LINK_FIELDS,
         ]
         field_classes = {"geom": ZoneGeometryField}
@@ -123,10 +126,11 @@ class ZoneForm(forms.ModelForm):
             self.initial.update(editing.links_in_record(record))
 
     def _choices(self, name: str) -> list[tuple[str, str]]:
-        layer = (
-            ReferenceFeature.Layer.COUNTRY if name == "country" else ReferenceFeature.Layer.BORDER
-        )
-        choices = _reference_choices(layer)
+        if name == "country":  # a whole country, or an oblast for an oblast zone
+            choices = _reference_choices(ReferenceFeature.Layer.COUNTRY)
+            choices += _reference_choices(ReferenceFeature.Layer.OBLAST)[1:]
+        else:
+            choices = _reference_choices(ReferenceFeature.Layer.BORDER)
         current = getattr(self.instance, name, "")
         if current and current not in {slug for slug, _ in choices}:
             choices.append((current, f"{current} (missing reference feature)"))

@@ -37,6 +37,8 @@ LAYERS = {
 }
 DERIVATION_ORDER = {"country": 0, "oblast": 0, "within-depth": 1, "drawn": 2, "remainder": 3}
 LATER_REPORTS_DIR = "source/later"
+# The history's reason for a change the load made (it has no user).
+LOADED = "Loaded from the bundled data (geo_data/)"
 
 
 class LoadError(Exception):
@@ -401,6 +403,7 @@ def _load_zone(item, policies, tables, report, reset, references_changed, touche
         zone.published = True
     if fields_changed or reset:
         report.count(report.created if is_new else report.updated, "zones")
+        zone._change_reason = LOADED
         zone.save()
         touched.add(policy.pk)
     for name in Zone.LINK_FIELDS:

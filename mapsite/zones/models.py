@@ -356,7 +356,7 @@ def changed_by(zone_id: int) -> str:
     record = Zone.history.filter(id=zone_id).select_related("history_user").first()
     if record is None:
         return "someone"
-    user = record.history_user.get_username() if record.history_user else "a data load"
+    user = record.history_user.get_username() if record.history_user else "the bundled data's load"
     when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S %Z")
     return f"{user} at {when}"
 

@@ -11,40 +11,43 @@
     return Array.prototype.slice.call(document.querySelectorAll("#policy-switch input[type=radio]"));
   }
 
-  function changeText(change) {
-    return change.from_label.toLowerCase() + " to " + change.to_label.toLowerCase();
-  }
-
-  // "Dashed outline: this area ... changed from ... on ...", one line per changed area.
-  function showChangesHere(note, here) {
-    here.forEach(function (change, i) {
-      if (i) note.appendChild(el("br"));
-      note.appendChild(el("strong", { text: "Dashed outline: " }));
-      note.appendChild(document.createTextNode("this area (\u201C" + change.name + "\u201D) changed from " +
-        changeText(change) + " on " + PM.formatDate(change.date) + "."));
-    });
+  // "What changed on 17 June 2024: ...", with the changed areas' dashed outline named.
+  function showChangesHere(note, policy, here) {
+    note.appendChild(el("strong", { text: "What changed on " + PM.formatDate(policy.effective_from) + ": " }));
+    note.appendChild(document.createTextNode(policy.changes + " "));
+    if (here.length) {
+      note.appendChild(document.createTextNode("Dashed outline: " + here.map(function (c) {
+        return "\u201C" + c.name + "\u201D";
+      }).join(", ") + "."));
+    }
   }
 
   // What the next version changed, with a button that shows it.
-  function showChangesAhead(note, next, ahead) {
-    note.appendChild(document.createTextNode("On " + PM.formatDate(next.effective_from) + ", " +
-      ahead.map(function (c) {
-        return "the area \u201C" + c.name + "\u201D changed from " + changeText(c);
-      }).join("; ") + ". "));
+  function showChangesAhead(note, next) {
+    note.appendChild(document.createTextNode("On " + PM.formatDate(next.effective_from) + ": " + next.changes + " "));
     var button = el("button", { type: "button", class: "link-button", text: "Show that version" });
     button.addEventListener("click", function () { PM.setDate(next.date); });
     note.appendChild(button);
   }
 
+  function nextApplied(policy) {
+    var later = config.policies.slice(config.policies.indexOf(policy) + 1);
+    return later.filter(function (p) { return !p.disputed; })[0];
+  }
+
   function showChangeNote(policy) {
     var note = PM.clear($("change-note"));
     var here = config.changes.filter(function (c) { return policy && c.policy === policy.slug; });
-    var index = policy ? config.policies.indexOf(policy) : -1;
-    var next = config.policies[index + 1];
-    var ahead = next ? config.changes.filter(function (c) { return c.policy === next.slug; }) : [];
-    if (here.length) showChangesHere(note, here);
-    else if (ahead.length) showChangesAhead(note, next, ahead);
-    note.hidden = !here.length && !ahead.length;
+    var next = policy ? nextApplied(policy) : null;
+    if (policy && policy.changes && policy.effective_from) showChangesHere(note, policy, here);
+    else if (next && next.changes) showChangesAhead(note, next);
+    note.hidden = !note.firstChild;
+  }
+
+  // Past the newest source, the map says that nothing later is recorded.
+  function showKnowledge() {
+    var after = config.knownAsOf && PM.state.date > config.knownAsOf;
+    $("known-as-of").classList.toggle("known-as-of--past", !!after);
   }
 
   PM.showPolicy = function () {
@@ -56,11 +59,13 @@
       $("policy-title").textContent = policy.title + ".";
       $("policy-summary-text").textContent = policy.summary;
       $("policy-summary-panel").textContent = policy.summary;
+      $("policy-deep").textContent = policy.deep;
     }
     Array.prototype.forEach.call(document.querySelectorAll("#zones-table tbody tr"), function (row) {
       row.hidden = !policy || row.getAttribute("data-policy") !== policy.slug;
     });
     showChangeNote(policy);
+    showKnowledge();
   };
 
   PM.setDate = function (date) {

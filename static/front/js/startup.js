@@ -31,11 +31,12 @@
   };
 
   // The policy version in force on an ISO date (the latest that started by then).
+  // A disputed version (reported, then denied) is never the rule.
   PM.policyOn = function (date) {
     var found = null;
     PM.config.policies.forEach(function (policy) {
-      if ((!policy.effective_from || policy.effective_from <= date) &&
-          (!policy.effective_to || date < policy.effective_to)) found = policy;
+      if (!policy.disputed && (!policy.effective_from || policy.effective_from <= date) &&
+          (!policy.effective_to || date < policy.effective_to))) found = policy;
     });
     return found;
   };

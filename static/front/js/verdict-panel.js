@@ -20,10 +20,10 @@
     return "/api/verdict?" + params.toString();
   }
 
-  function badge(status) {
+  function badge(status, label) {
     return el("span", { class: "status-badge status--" + status, "data-status": status }, [
       el("span", { class: "icon", "aria-hidden": "true", text: (PM.config.statuses[status] || {}).icon || "" }),
-      el("span", { class: "status-text", text: PM.statusLabel(status) })
+      el("span", { class: "status-text", text: label || PM.statusLabel(status) })
     ]);
   }
 
@@ -57,7 +57,7 @@
   function verdictHead(data, query) {
     var where = PM.formatLatLng(query.point.lat, query.point.lon);
     return el("div", { class: "verdict-head" }, [
-      badge(data.status),
+      badge(data.status, data.label),
       el("span", { class: "coords", text: query.label ? query.label + " \u00B7 " + where : where })
     ]);
   }
@@ -76,6 +76,7 @@
     if (data.policy) {
       fact(facts, "Policy", data.policy.title);
       fact(facts, "In force", data.policy.when);
+      fact(facts, "How sure", PM.config.confidence[data.policy.confidence]);
     }
     var q = data.query || {};
     var weapon = PM.config.weapons.filter(function (w) { return w.slug === q.weapon; })[0];
@@ -109,7 +110,7 @@
         ", " + PM.formatNumber(item.distance_km, 1) + " km away"]);
     });
     list(data.assumptions, "Assumptions that apply", "assumption-list", assumptionItem);
-    list(data.sources, "What the report says", "verdict-sources", sourceItem);
+    list(data.sources, "What the sources say", "verdict-sources", sourceItem);
     return parts;
   }
 
@@ -125,7 +126,7 @@
     body.setAttribute("data-target", q.target || "");
     body.setAttribute("data-date", q.date || query.date || "");
 
-    live.textContent = PM.statusLabel(status) + " at " +
+    live.textContent = (data.label || PM.statusLabel(status)) + " at " +
       (query.label || PM.formatLatLng(query.point.lat, query.point.lon)) +
       (zone ? ", in " + zone.name : "") + ". " + mainReason(data.reasons);
   }
