@@ -49,8 +49,15 @@ def console_log_fixture(browser_page):
     return entries
 
 
-def open_map(page, base_url: str, query: str = ""):
-    """Open the map and wait until the zones are drawn; the page's response."""
+# The version most page tests look at (Kharkiv only); open_map(..., default_view=True) keeps
+# the page's own default (today).
+FIRST_DAY = "2024-05-30"
+
+
+def open_map(page, base_url: str, query: str = "", default_view: bool = False):
+    """Open the map (on FIRST_DAY unless asked otherwise) and wait until the zones are drawn."""
+    if not default_view and "date=" not in query:
+        query = (query + "&" if query else "?") + f"date={FIRST_DAY}"
     response = page.goto(base_url + "/" + query)
     wait_for_zones(page)
     return response

@@ -57,18 +57,20 @@ def test_it_draws_the_zones_styled_by_status(browser_page, loaded_live_server, l
     )
     assert len(classes) == 3, classes
     assert sorted(c.split()[1] for c in classes) == [
+        "zone--conditional",
         "zone--permitted",
         "zone--prohibited",
-        "zone--conditional",
     ]
     # The prohibited area is hatched with a pattern defined in the zones' SVG.
     fill = page.get_attribute("path.zone--prohibited", "fill")
     assert fill == "url(#pm-hatch-prohibited)"
     assert page.locator("#map svg pattern#pm-hatch-prohibited").count() == 1
     # The area the permission changed is outlined, and the panel says what changed.
-    assert page.locator("path.zone-changed").count() == 1
+    # (the counter-fire area, and Ukraine, where civilian targets were ruled out)
+    assert page.locator("path.zone-changed").count() == 2
     note = page.inner_text("#change-note")
-    assert "changed from prohibited to counter-fire only on 30 May 2024" in note
+    assert note.startswith("What changed on 30 May 2024: Counter-fire into Russia near Kharkiv")
+    assert "Dashed outline: “Counter-fire area near Kharkiv”" in note
     # Borders, the emphasised Kharkiv segment, oblast names and cities.
     page.wait_for_selector("path.kharkiv-segment", state="attached")
     page.wait_for_function("() => document.querySelectorAll('.oblast-label').length >= 10")
@@ -98,7 +100,7 @@ def test_it_stays_usable_with_every_tile_request_blocked(
     assert all("openstreetmap" in url for url in page.watch.external_requests)
     # The zones are still there and answer a click.
     click_at(page, *BELGOROD)
-    assert verdict(page, weapon="") == "permitted"
+    assert verdict(page, weapon="") == "conditional"
     # The only console errors are the blocked tiles, and nothing of ours failed.
     assert page.watch.failed_requests == []
     assert console_log and all(
@@ -129,7 +131,7 @@ def test_it_fits_a_phone(browser, loaded_live_server, local_tiles):
             list(BELGOROD),
         )
         page.touchscreen.tap(point["x"], point["y"])
-        assert verdict(page) == "permitted"
+        assert verdict(page) == "conditional"
         badge = page.locator("#verdict-body .status-badge")
         page.wait_for_function(
             """() => {
@@ -138,7 +140,7 @@ def test_it_fits_a_phone(browser, loaded_live_server, local_tiles):
                 return box.top >= 0 && box.bottom <= window.innerHeight;
             }"""
         )
-        assert badge.inner_text().strip().endswith("Permitted")
+        assert badge.inner_text().strip().endswith("Counter-fire only")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
         screenshot(page, "map_phone_verdict")
         page.click("#sheet-toggle")

@@ -18,19 +18,21 @@ pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def test_a_click_in_the_counter_fire_zone_is_permitted_but_not_with_atacms(
+def test_a_click_in_the_counter_fire_zone_is_counter_fire_only_and_not_with_atacms(
     browser_page, loaded_live_server, local_tiles
 ):
     page = browser_page
     open_map(page, loaded_live_server.url)
     click_at(page, *BELGOROD)
-    assert verdict(page, weapon="", date="2024-05-30") == "permitted"
+    assert verdict(page, weapon="", date="2024-05-30") == "conditional"
+    assert page.inner_text("#verdict-body .status-text") == "Counter-fire only"  # not "Permitted"
     body = page.inner_text("#verdict-body")
     assert "Counter-fire area near Kharkiv" in body
     assert "km from the Ukraine–Russia border" in body
     assert "Depth of the counter-fire area into Russia: 84 km." in body
+    assert "within 84 km of Kharkiv Oblast" in body  # the assumption, worded from the depth
     assert "POLITICO, 30 May 2024" in body
-    assert "Permitted at" in page.inner_text("#verdict-live")
+    assert "Counter-fire only at" in page.inner_text("#verdict-live")
 
     page.select_option("#weapon-select", "atacms")
     assert verdict(page, weapon="atacms") == "prohibited"
@@ -42,6 +44,7 @@ def test_a_click_in_the_counter_fire_zone_is_permitted_but_not_with_atacms(
     assert verdict(page, weapon="gmlrs", target="civilian-infrastructure") == "prohibited"
     page.select_option("#target-select", "launchers")
     assert verdict(page, weapon="gmlrs", target="launchers") == "permitted"
+    assert page.inner_text("#verdict-body .status-text") == "Permitted"
     screenshot(page, "map_verdict_counter_fire")
     assert page.watch.console_errors == []
     assert page.watch.failed_requests == []
@@ -53,7 +56,7 @@ def test_the_policy_before_the_change_prohibits_belgorod(
     page = browser_page
     open_map(page, loaded_live_server.url)
     click_at(page, *BELGOROD)
-    assert verdict(page, date="2024-05-30") == "permitted"
+    assert verdict(page, date="2024-05-30") == "conditional"
     page.check("input[name=date][data-policy=within-ukraine-only]")
     wait_for_zones(page, "2024-05-29")
     assert verdict(page, date="2024-05-29") == "prohibited"
@@ -80,7 +83,7 @@ def test_a_place_search_asks_about_the_place(browser_page, loaded_live_server, l
     page.press("#place-search", "ArrowDown")
     assert page.get_attribute("#place-search", "aria-activedescendant") == "place-option-0"
     page.press("#place-search", "Enter")
-    assert verdict(page) == "permitted"
+    assert verdict(page) == "conditional"
     assert "Belgorod" in page.inner_text("#verdict-body .coords")
     assert page.get_attribute("#place-search", "aria-expanded") == "false"
 
@@ -93,7 +96,7 @@ def test_database_text_is_shown_as_text(browser_page, loaded_live_server, local_
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     open_map(page, loaded_live_server.url)
     click_at(page, *BELGOROD)
-    assert verdict(page) == "permitted"
+    assert verdict(page) == "conditional"
     body = page.inner_text("#verdict-body")
     assert XSS in body  # the zone name and the quote, as text
     assert page.locator("img[src=x]").count() == 0

@@ -74,7 +74,11 @@ def test_the_legend_the_zone_table_and_the_badge_use_the_same_labels(
     browser_page, loaded_live_server, local_tiles
 ):
     page = browser_page
-    open_map(page, loaded_live_server.url, "?date=2024-05-30&at=50.41,36.89")
+    open_map(
+        page,
+        loaded_live_server.url,
+        "?date=2024-05-30&at=50.41,36.89&target=launchers&weapon=gmlrs",
+    )
     page.wait_for_selector("#verdict-body[data-status]")
     labels = [s.label for s in vocabulary.ZONE_STATUSES]
     assert page.locator("#legend .legend-status").all_inner_texts() == labels
