@@ -36,7 +36,7 @@
     var found = null;
     PM.config.policies.forEach(function (policy) {
       if (!policy.disputed && (!policy.effective_from || policy.effective_from <= date) &&
-          (!policy.effective_to || date < policy.effective_to))) found = policy;
+          (!policy.effective_to || date < policy.effective_to)) found = policy;
     });
     return found;
   };
