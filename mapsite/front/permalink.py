@@ -10,10 +10,9 @@ import re
 
 from django.http import QueryDict
 
+from mapsite.api.params import DATE
 from mapsite.zones import vocabulary
 
-# ASCII digits only: \d would also take other scripts' digits (which fromisoformat accepts).
-DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 ZOOM = re.compile(r"[+-]?[0-9]{1,3}(?:\.0*)?")
 
@@ -30,7 +29,7 @@ def _point(text: str | None) -> dict | None:
 
 def _day(text: str | None) -> str | None:
     """`text` if it is a real calendar day written YYYY-MM-DD in ASCII digits."""
-    if not text or not DAY.fullmatch(text):
+    if not text or not DATE.fullmatch(text):  # ASCII digits only, as the API checks
         return None
     try:
         return dt.date.fromisoformat(text).isoformat()
