@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.map_fixtures import local_tiles_fixture  # noqa: F401
+
 
 @pytest.mark.django_db
 def test_it_serves_the_page_with_leaflet_from_our_own_static_files(client):
@@ -30,7 +32,8 @@ def test_every_inline_script_carries_the_csp_nonce(client):
 
 
 @pytest.mark.browser
-def test_the_map_loads_in_chromium_without_errors(browser_page, loaded_live_server):
+def test_the_map_loads_in_chromium_without_errors(browser_page, loaded_live_server, local_tiles):
+    # Tiles come from a data: URL here; the tiles-blocked page has its own test in test_map_page.
     page = browser_page
     page.goto(loaded_live_server.url + "/")
     page.wait_for_selector("#map.leaflet-container")
