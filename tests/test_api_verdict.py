@@ -85,7 +85,7 @@ def test_counter_fire_with_any_weapon_is_conditional_and_states_the_conditions(c
 def test_it_permits_gmlrs_against_counter_fire_targets(client, target):
     body = verdict(client, SHEBEKINO, weapon="gmlrs", target=target)
     assert body["status"] == "permitted"
-    assert body["label"] == "Permitted"
+    assert body["label"] == "Permitted: counter-fire only"  # the condition met, said
     assert any(
         reason.startswith("Striking") and "with GMLRS rockets (HIMARS) is permitted here" in reason
         for reason in body["reasons"]

@@ -94,9 +94,9 @@ def test_an_area_that_grants_a_weapon_answers_over_a_blanket_ban():
     assert rules.compose(both, snap, "atacms", "civilian-infrastructure").status == "prohibited"
     open_target = rules.compose(both, snap, "atacms", None)
     assert open_target.status == "conditional"
-    assert rules.badge_label(open_target.status, open_target.conditions) == "Military targets only"
+    assert rules.badge_label(open_target) == "Military targets only"
     anything = rules.compose(both, snap, None, None)
-    label = rules.badge_label(anything.status, anything.conditions)
+    label = rules.badge_label(anything)
     assert label == "Counter-fire only or Military targets only"
 
 
@@ -108,4 +108,4 @@ def test_an_approval_nobody_can_see_makes_a_permission_conditional():
     )  # fmt: skip
     answer = rules.compose([guarded], snap, "atacms", "launchers")
     assert answer.status == "conditional"
-    assert rules.badge_label(answer.status, answer.conditions) == "Needs the Pentagon's approval"
+    assert rules.badge_label(answer) == "Needs the Pentagon's approval"

@@ -150,11 +150,33 @@ def _zone_count() -> int:
         ),
         (
             lambda d: _item(d["policies"], "counter-fire-kharkiv-sumy").update(sources=[]),
-            "policy version counter-fire-kharkiv-sumy cites no source",
+            "policy version counter-fire-kharkiv-sumy cites no report",
+        ),
+        (
+            lambda d: _item(d["policies"], "counter-fire-across-border").update(
+                sources=["note-band-not-geography"]
+            ),
+            "policy version counter-fire-across-border cites no report",
+        ),
+        (
+            lambda d: _item(d["policies"], "pentagon-approval").pop("confidence"),
+            "policy version pentagon-approval has confidence None; expected one of: on_record,",
+        ),
+        (
+            lambda d: _item(d["policies"], "atacms-kursk").update(confidence="rumoured"),
+            "policy version atacms-kursk has confidence 'rumoured'",
+        ),
+        (
+            lambda d: _item(d["sources"], "note-kursk-only-named").update(quote="Kursk first."),
+            "source note-kursk-only-named is of kind 'editorial' and cannot quote anyone",
         ),
         (
             lambda d: _item(d["zones"], "border-band-2024-06-17").update(depth_km=5000),
-            "zone border-band-2024-06-17: The depth must be more than 0 and at most 2000 km",
+            "zone border-band-2024-06-17 gives both depth_km and depth_from",
+        ),
+        (
+            lambda d: _item(d["assumptions"], "gmlrs-range").update(value=5000),
+            ": The depth must be more than 0 and at most 2000 km",
         ),
         (
             lambda d: _item(d["zones"], "counter-fire-kharkiv-sumy").update(
@@ -186,3 +208,18 @@ def test_every_later_report_quote_is_in_its_stored_copy():
         assert source["url"] in copies, source["slug"]
         assert loader.normalise_quote(source["quote"]) in copies[source["url"]], source["slug"]
         assert len(source["quote"]) <= 320 and "\n" not in source["quote"], source["slug"]  # short
+
+
+@pytest.mark.django_db
+def test_every_band_takes_its_depth_from_the_gmlrs_reach_written_once(data_copy):
+    """The bands' depth is the GMLRS reach assumption's value; change it once, all follow."""
+    from mapsite.zones.models import Zone
+
+    doc = json.loads((ROOT / "geo_data/policy/policy.json").read_text())
+    bands = [z["slug"] for z in doc["zones"] if z["derivation"] == "within-depth"]
+    assert len(bands) == 5
+    assert all(_item(doc["zones"], slug)["depth_from"] == "gmlrs-range" for slug in bands)
+    assert not any("depth_km" in _item(doc["zones"], slug) for slug in bands)
+    _edit_policy(data_copy, lambda d: _item(d["assumptions"], "gmlrs-range").update(value=60))
+    loader.load(data_dir=data_copy, reset=True)
+    assert set(Zone.objects.filter(slug__in=bands).values_list("depth_km", flat=True)) == {60}

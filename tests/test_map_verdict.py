@@ -44,7 +44,7 @@ def test_a_click_in_the_counter_fire_zone_is_counter_fire_only_and_not_with_atac
     assert verdict(page, weapon="gmlrs", target="civilian-infrastructure") == "prohibited"
     page.select_option("#target-select", "launchers")
     assert verdict(page, weapon="gmlrs", target="launchers") == "permitted"
-    assert page.inner_text("#verdict-body .status-text") == "Permitted"
+    assert page.inner_text("#verdict-body .status-text") == "Permitted: counter-fire only"
     screenshot(page, "map_verdict_counter_fire")
     assert page.watch.console_errors == []
     assert page.watch.failed_requests == []

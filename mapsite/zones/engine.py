@@ -66,7 +66,7 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
     where = reason("location", f"The point is in {_names_of(areas)}.")
     result.update(
         status=answer.status,
-        label=rules.badge_label(answer.status, answer.conditions),
+        label=rules.badge_label(answer),
         conditions=answer.conditions,
         zone=area.summary(),
         areas=[a.summary() for a in areas],

@@ -18,7 +18,7 @@ from mapsite.zones.models import Assumption, Policy
 from mapsite.zones.querysets import BORDER_SLUG, public_sql
 
 FIGURES_PATH = Path(settings.BASE_DIR) / "geo_data" / "policy" / "figures.json"
-ISW_SOURCE = "bi-isw-16-percent"
+ISW_SOURCES = ["newsaz-isw-16-percent", "bi-isw-16-percent"]
 ISW_SHARE_PERCENT = 16
 
 OPENED_SQL = f"""
@@ -73,10 +73,11 @@ def compute() -> dict:
         "reach_km": reach_km,
         "isw": {
             "share_percent": ISW_SHARE_PERCENT,
-            "source": ISW_SOURCE,
+            "sources": ISW_SOURCES,
             "note": (
-                "ISW's estimate for the May 2024 change: at most about 16% of the Russian "
-                "territory within range of US-provided weapons; its method and the area it "
+                f"ISW's estimate for the May 2024 change: at most about {ISW_SHARE_PERCENT}% "
+                "of the Russian territory within range of US-provided weapons; its method and the "
+                "area it "
                 "measured are not in the sources this map has, so the figures differ in kind."
             ),
         },

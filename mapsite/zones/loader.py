@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 
-from mapsite.zones import editing
+from mapsite.zones import editing, vocabulary
 from mapsite.zones.models import (
     Assumption,
     Place,
@@ -37,6 +37,8 @@ LAYERS = {
 }
 DERIVATION_ORDER = {"country": 0, "oblast": 0, "within-depth": 1, "drawn": 2, "remainder": 3}
 LATER_REPORTS_DIR = "source/later"
+# The kinds of source that quote somebody; each quote is checked against its stored text.
+QUOTED_KINDS = ("report", "later-report")
 # The history's reason for a change the load made (it has no user).
 LOADED = "Loaded from the bundled data (geo_data/)"
 
@@ -134,6 +136,11 @@ def check_quotes(policy: dict, report_path: Path, later_dir: Path | None = None)
     copies = stored_copies(later_dir) if later_dir else {}
     for source in policy["sources"]:
         quote = normalise_quote(source.get("quote") or "")
+        if source.get("quote") and source["kind"] not in QUOTED_KINDS:
+            raise LoadError(
+                f"{where}: source {source['slug']} is of kind {source['kind']!r} and cannot "
+                "quote anyone; only report and later-report sources carry quotes"
+            )
         if source["kind"] == "report" and quote not in report:
             raise LoadError(
                 f"{where}: source {source['slug']} quotes words that are not in {report_path.name}"
@@ -153,13 +160,20 @@ def check_quotes(policy: dict, report_path: Path, later_dir: Path | None = None)
 
 
 def check_versions(policy: dict) -> None:
-    """Versions in force (disputed ones aside) never overlap, and each cites a source."""
+    """Versions in force (disputed ones aside) never overlap; each cites a report it is
+    built on (an editors' note alone is not a source) and says how sure it is."""
     where = DATA_DIR / "policy/policy.json"
+    kinds = {source["slug"]: source["kind"] for source in policy["sources"]}
     spans = []
     for item in policy["policies"]:
-        if not item.get("sources"):
-            raise LoadError(f"{where}: policy version {item['slug']} cites no source")
-        if item.get("confidence", "on_record") == "disputed":
+        if not any(kinds.get(slug) in QUOTED_KINDS for slug in item.get("sources", [])):
+            raise LoadError(f"{where}: policy version {item['slug']} cites no report")
+        if item.get("confidence") not in vocabulary.CONFIDENCE:
+            raise LoadError(
+                f"{where}: policy version {item['slug']} has confidence "
+                f"{item.get('confidence')!r}; expected one of: {', '.join(vocabulary.CONFIDENCE)}"
+            )
+        if item["confidence"] == vocabulary.DISPUTED:
             continue
         start = _date(item.get("effective_from"), item["slug"]) or dt.date.min
         end = _date(item.get("effective_to"), item["slug"]) or dt.date.max
@@ -330,7 +344,7 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
         values = {k: item[k] for k in ("title", "summary")}
         values.update(
             government=item.get("government", "United States"),
-            confidence=item.get("confidence", "on_record"),
+            confidence=item["confidence"],
             changes=item.get("changes", ""),
         )
         for key in ("effective_from", "effective_to"):
@@ -362,12 +376,28 @@ def _deleted_by_editor(slug: str) -> bool:
     return latest is not None and latest.history_type == "-"
 
 
+def _zone_depth(item: dict, assumptions: dict) -> float | None:
+    """A zone's depth: its own `depth_km`, or the value of the assumption `depth_from` names
+    (the GMLRS reach), so a depth the sources give once is written once."""
+    slug = item["slug"]
+    if "depth_from" not in item:
+        return item.get("depth_km")
+    if item.get("depth_km") is not None:
+        raise LoadError(f"policy.json: zone {slug} gives both depth_km and depth_from")
+    assumption = _pick(assumptions, [item["depth_from"]], slug)[0]
+    if assumption.unit != "km" or assumption.value is None:
+        raise LoadError(
+            f"policy.json: zone {slug}: depth_from {item['depth_from']} is not a distance in km"
+        )
+    return assumption.value
+
+
 def _load_zone(item, policies, tables, report, reset, references_changed, touched) -> None:
     slug = item["slug"]
     policy = _pick(policies, [item["policy"]], slug)[0]
     values = {k: item[k] for k in ZONE_FIELDS}
     values.update({k: item.get(k, "") for k in ZONE_OPTIONAL})
-    values.update(policy=policy, depth_km=item.get("depth_km"))
+    values.update(policy=policy, depth_km=_zone_depth(item, tables[Assumption]))
     zone = Zone.objects.filter(slug=slug, draft_of__isnull=True).first()
     if zone is None and not reset and _deleted_by_editor(slug):
         report.kept_deleted.append(slug)

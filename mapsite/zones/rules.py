@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 
 from mapsite.zones import vocabulary
 
-PERMITTED, CONDITIONAL, PROHIBITED = "permitted", "conditional", "prohibited"
-RANK = {PERMITTED: 0, CONDITIONAL: 1, PROHIBITED: 2}
+PERMITTED, CONDITIONAL, PROHIBITED = (
+    vocabulary.PERMITTED.slug,
+    vocabulary.CONDITIONAL.slug,
+    vocabulary.PROHIBITED.slug,
+)
+# How strict an answer is, higher is stricter: the vocabulary's strictness (0 strictest).
+RANK = {status.slug: -status.strictness for status in vocabulary.ZONE_STATUSES}
 
 
 def reason(code: str, text: str) -> dict:
@@ -170,12 +175,17 @@ def _with_approval(answer: Answer) -> Answer:
     return answer
 
 
-def badge_label(answer_status: str, conditions: list[dict]) -> str:
-    """The verdict's badge: a condition in words; a conditional answer is never "permitted"."""
-    if answer_status == CONDITIONAL and conditions:
+def badge_label(answer: Answer) -> str:
+    """The verdict's badge: a condition in words; a conditional answer is never "permitted",
+    and a strike permitted only under an area's condition says so ("Permitted: counter-fire
+    only")."""
+    if answer.status == CONDITIONAL and answer.conditions:
         by_area: dict[str, list[str]] = {}
-        for item in conditions:  # an area's conditions all hold; the areas are alternatives
+        for item in answer.conditions:  # an area's conditions all hold; areas are alternatives
             by_area.setdefault(item["area"], []).append(item["text"])
         words = " or ".join(", ".join(texts) for texts in by_area.values())
         return words[:1].upper() + words[1:]
-    return vocabulary.STATUS[answer_status].label
+    label = vocabulary.STATUS[answer.status].label
+    if answer.status == PERMITTED and answer.area.status == CONDITIONAL and answer.area.condition:
+        return f"{label}: {lower(answer.area.condition)}"
+    return label
