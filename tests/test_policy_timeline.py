@@ -144,6 +144,8 @@ KHARKIV_SEGMENT = "SELECT geom FROM zones_referencefeature WHERE slug = 'kharkiv
         ((50.45, 36.9), 20, KHARKIV_SEGMENT, "2024-05-30", "counter-fire-kharkiv"),
         ((51.25, 34.6), 60, BORDER, "2024-06-01", "counter-fire-kharkiv-sumy"),
         ((48.2, 40.0), 90, BORDER, "2024-07-01", "border-band-2024-06-17"),
+        ((48.2, 40.0), 90, BORDER, "2025-01-15", "border-band-2024-11-17"),
+        ((48.2, 40.0), 90, BORDER, "2025-07-01", "border-band-2025-06-01"),
     ],
 )
 def test_both_sides_of_each_band_edge(start, azimuth, line, day, zone):
@@ -160,3 +162,41 @@ def test_both_sides_of_kursk_oblast_s_edge_in_december_2024():
     inside, outside = (51.75, 38.35), (51.75, 38.7)
     assert ask(inside, "2024-12-01", "atacms", "other-military")["status"] == "permitted"
     assert ask(outside, "2024-12-01", "atacms", "other-military")["status"] == "prohibited"
+
+
+@pytest.mark.parametrize(
+    "day, status_inside", [("2024-12-01", "permitted"), ("2025-09-01", "conditional")]
+)
+def test_both_sides_of_kursk_oblast_s_edge_in_each_atacms_version(day, status_inside):
+    # In 2025 each ATACMS strike needs an approval nobody outside can see: conditional.
+    inside, outside = (51.75, 38.35), (51.75, 38.7)
+    assert ask(inside, day)["zone"]["slug"].startswith("kursk-atacms-")
+    assert ask(inside, day, "atacms", "other-military")["status"] == status_inside
+    assert ask(outside, day, "atacms", "other-military")["status"] == "prohibited"
+
+
+def _crossing(start, azimuth: float, day: str) -> float:
+    """Kilometres along a ray from `start` (in Ukraine) to where the answer leaves Ukraine."""
+    low, high = 0.0, 200.0
+    for _ in range(30):
+        mid = (low + high) / 2
+        lon, lat, _ = GEOD.fwd(start[1], start[0], azimuth, mid * 1000)
+        if ask((lat, lon), day)["zone"]["kind"] == "ukraine":
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+@pytest.mark.parametrize("azimuth", [0, 45])
+def test_both_sides_of_the_border_before_30_may_2024(azimuth):
+    """Before the first permission the edge is the border: Ukraine on one side, all of Russia
+    prohibited on the other, as near as 500 m."""
+    day = "2024-05-29"
+    km = _crossing(KHARKIV, azimuth, day)
+    lon, lat, _ = GEOD.fwd(KHARKIV[1], KHARKIV[0], azimuth, (km - 0.5) * 1000)
+    assert ask((lat, lon), day, "gmlrs", "launchers")["status"] == "permitted"
+    assert _distance_km(lat, lon, BORDER) < 1.0
+    lon, lat, _ = GEOD.fwd(KHARKIV[1], KHARKIV[0], azimuth, (km + 0.5) * 1000)
+    outside = ask((lat, lon), day, "gmlrs", "launchers")
+    assert outside["zone"]["slug"] == "russia-before" and outside["status"] == "prohibited"

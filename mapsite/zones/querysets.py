@@ -28,22 +28,6 @@ class ZoneQuerySet(QuerySet):
     def not_public(self) -> "ZoneQuerySet":
         return self.exclude(PUBLIC)
 
-    def rebuild_pieces(self, max_vertices: int = 64) -> None:
-        """Cut each zone into small pieces (ST_Subdivide) for fast point lookups."""
-        ids = list(self.values_list("pk", flat=True))
-        if not ids:
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM zones_zonepiece WHERE zone_id = ANY(%s)", [ids])
-            cursor.execute(
-                """
-                INSERT INTO zones_zonepiece (zone_id, geom)
-                SELECT id, (ST_Dump(ST_Subdivide(geom, %s))).geom
-                FROM zones_zone WHERE id = ANY(%s)
-                """,
-                [max_vertices, ids],
-            )
-
 
 # The zones a policy version changed: those with a part (over CHANGED_MIN_KM2) where the
 # version before had no zone with the same rules (status, condition, approval and
