@@ -24,12 +24,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def fresh_policy_snapshot(settings):
     """Each test reads the policy data afresh (workers re-read on change)."""
-    from mapsite.zones import snapshot
+    from mapsite.zones import point_index, snapshot
 
     settings.POLICY_CACHE_SECONDS = 0
     snapshot.forget()
+    point_index.forget()
     yield
     snapshot.forget()
+    point_index.forget()
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_the_point_lookup_uses_the_pieces_gist_index():
                 "lat": 50.6,
                 "policy": policy.id,
                 "border": querysets.BORDER_SLUG,
-                "box": querysets._box_degrees(50.6, engine.NEARBY_KM),
+                "box": querysets.box_degrees(50.6, engine.NEARBY_KM),
                 "radius": engine.NEARBY_KM * 1000,
             },
         )

@@ -7,8 +7,7 @@ on the order they come in. Every verdict says how far the record reaches (`known
 
 import datetime as dt
 
-from mapsite.zones import rules, snapshot, vocabulary
-from mapsite.zones.models import ZonePiece
+from mapsite.zones import point_index, rules, snapshot, vocabulary
 from mapsite.zones.rules import reason
 
 NEARBY_KM = 10.0
@@ -50,7 +49,8 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
         result["reasons"] = [reason("no-policy", text), *_knowledge(snap, day)]
         return result
 
-    inside, border_m, nearby = ZonePiece.objects.lookup_at(point.x, point.y, policy.id, NEARBY_KM)
+    index = point_index.for_version(snap.version)
+    inside, border_m, nearby = index.lookup_at(point.x, point.y, policy.id, NEARBY_KM)
     if border_m is not None:
         result["distance_to_border_km"] = round(border_m / 1000, 1)
     areas = sorted((snap.zones[i] for i in inside if i in snap.zones), key=lambda z: z.slug)

@@ -158,7 +158,7 @@ SELECT
 """  # noqa: S608 (constants only; the values are bound parameters)
 
 
-def _box_degrees(lat: float, radius_km: float) -> float:
+def box_degrees(lat: float, radius_km: float) -> float:
     """A box in degrees sure to hold everything within `radius_km` of a point at `lat`."""
     cos = max(math.cos(math.radians(min(abs(lat), 89.0))), 0.01)
     return radius_km / 110.0 / cos * 1.2
@@ -176,7 +176,7 @@ class ZonePieceQuerySet(QuerySet):
                     "lat": lat,
                     "policy": policy_id,
                     "border": BORDER_SLUG,
-                    "box": _box_degrees(lat, radius_km),
+                    "box": box_degrees(lat, radius_km),
                     "radius": radius_km * 1000,
                 },
             )

@@ -1,0 +1,209 @@
+"""Point lookups in process: what `ZonePiece.objects.lookup_at` answers, without a query.
+
+Each worker keeps, per policy version, an STRtree of the lookup pieces PostGIS cut from the
+public zones (`zones_zonepiece`), and the Ukraine–Russia border densified to short steps.
+Both are read from PostGIS, which stays the source of truth, and are thrown away when the
+data version moves (the snapshot's version). Distances are geodesic on the WGS84 ellipsoid:
+the nearest point is found in a plane tangent at the asked point (or on the unit sphere, for
+the border), then measured exactly with `pyproj.Geod`. Tests hold this path equal to the SQL
+one at thousands of points.
+"""
+
+import math
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.db import connection
+from pyproj import Geod
+
+from mapsite.zones.querysets import BORDER_SLUG, box_degrees, public_sql
+
+GEOD = Geod(ellps="WGS84")
+BORDER_STEP_M = 500.0  # the border is densified to steps no longer than this
+PIECE_STEP_M = 1000.0  # a lookup piece's edges, likewise, for distances to it
+BORDER_NEIGHBOURS = 3  # steps either side of the nearest vertex searched for the foot
+
+PIECES_SQL = f"""
+SELECT p.zone_id, ST_AsBinary(p.geom)
+  FROM zones_zonepiece p JOIN zones_zone z ON z.id = p.zone_id
+ WHERE z.policy_id = %s AND {public_sql("z")}
+ ORDER BY p.id
+"""  # noqa: S608 (constants only; the value is a bound parameter)
+BORDER_SQL = "SELECT ST_AsBinary(geom) FROM zones_referencefeature WHERE slug = %s"
+
+
+@dataclass
+class PolicyPieces:
+    """One version's public lookup pieces, with the zone each belongs to."""
+
+    tree: shapely.STRtree
+    pieces: np.ndarray
+    measured: list  # each piece with its edges' geodesics traced, for distances
+    zone_ids: np.ndarray
+
+
+@dataclass
+class BorderLine:
+    """The border's vertices, densified, as lon/lat and as unit vectors (for the nearest)."""
+
+    lons: np.ndarray
+    lats: np.ndarray
+    unit: np.ndarray
+    part: np.ndarray  # which line of a multi-line each vertex is on
+
+
+def _unit(lons, lats) -> np.ndarray:
+    lam, phi = np.radians(lons), np.radians(lats)
+    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], -1)
+
+
+def _geodesic_vertices(coords: np.ndarray, step_m: float) -> np.ndarray:
+    """A ring or line with points added along each edge's geodesic, so no step is longer
+    than `step_m`: PostGIS measures geography as if edges were geodesics, and so do we."""
+    lon1, lat1 = coords[:-1, 0], coords[:-1, 1]
+    lon2, lat2 = coords[1:, 0], coords[1:, 1]
+    lengths = GEOD.inv(lon1, lat1, lon2, lat2)[2] if len(coords) > 1 else np.zeros(0)
+    out = [coords[:1]]
+    for k, metres in enumerate(lengths):
+        extra = math.ceil(metres / step_m) - 1
+        if extra > 0:
+            points = GEOD.npts(lon1[k], lat1[k], lon2[k], lat2[k], extra)
+            out.append(np.asarray(points, dtype=float).reshape(-1, 2))
+        out.append(coords[k + 1 : k + 2])
+    return np.concatenate(out)
+
+
+def _geodesic_polygon(polygon, step_m: float):
+    rings = [polygon.exterior, *polygon.interiors]
+    shell, *holes = (_geodesic_vertices(np.asarray(r.coords)[:, :2], step_m) for r in rings)
+    return shapely.Polygon(shell, holes)
+
+
+def _border() -> BorderLine | None:
+    with connection.cursor() as cursor:
+        cursor.execute(BORDER_SQL, [BORDER_SLUG])
+        row = cursor.fetchone()
+    if not row:
+        return None
+    geom = shapely.from_wkb(bytes(row[0]))
+    lines = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    parts = [_geodesic_vertices(np.asarray(line.coords)[:, :2], BORDER_STEP_M) for line in lines]
+    coords = np.concatenate(parts)
+    part = np.concatenate([np.full(len(p), i) for i, p in enumerate(parts)])
+    return BorderLine(coords[:, 0], coords[:, 1], _unit(coords[:, 0], coords[:, 1]), part)
+
+
+def _pieces(policy_id: int) -> PolicyPieces:
+    with connection.cursor() as cursor:
+        cursor.execute(PIECES_SQL, [policy_id])
+        rows = cursor.fetchall()
+    zone_ids = np.array([row[0] for row in rows], dtype=np.int64)
+    pieces = shapely.from_wkb([bytes(row[1]) for row in rows])
+    shapely.prepare(pieces)
+    measured = [_geodesic_polygon(piece, PIECE_STEP_M) for piece in pieces]
+    return PolicyPieces(shapely.STRtree(pieces), pieces, measured, zone_ids)
+
+
+def _to_plane(lon0: float, lat0: float):
+    """Metres east and north in a plane tangent to the ellipsoid at (lon0, lat0)."""
+    sin = math.sin(math.radians(lat0))
+    w = math.sqrt(1 - GEOD.es * sin * sin)
+    east = math.radians(1) * GEOD.a / w * math.cos(math.radians(lat0))  # metres a degree
+    north = math.radians(1) * GEOD.a * (1 - GEOD.es) / w**3
+
+    def forward(coords):
+        return (coords - (lon0, lat0)) * (east, north)
+
+    def back(x: float, y: float) -> tuple[float, float]:
+        return lon0 + x / east, lat0 + y / north
+
+    return forward, back
+
+
+def _foot(origin, geometry, lon0: float, lat0: float) -> tuple[float, float]:
+    """The point of `geometry` nearest `origin` (metres in the plane tangent at lon0, lat0)."""
+    forward, back = _to_plane(lon0, lat0)
+    local = shapely.transform(geometry, forward)
+    return back(*shapely.shortest_line(shapely.Point(origin), local).coords[1])
+
+
+def _metres_to(lon: float, lat: float, geometry) -> float:
+    """Geodesic metres from a point to a nearby geometry it is not inside."""
+    return GEOD.inv(lon, lat, *_foot((0.0, 0.0), geometry, lon, lat))[2]
+
+
+class PointIndex:
+    """Everything a point lookup needs, for one data version."""
+
+    def __init__(self, version: int):
+        self.version = version
+        self.border = _border()
+        self.policies: dict[int, PolicyPieces] = {}
+
+    def pieces(self, policy_id: int) -> PolicyPieces:
+        if policy_id not in self.policies:
+            self.policies[policy_id] = _pieces(policy_id)
+        return self.policies[policy_id]
+
+    def border_metres(self, lon: float, lat: float) -> float | None:
+        line = self.border
+        if line is None:
+            return None
+        nearest = int(np.argmax(line.unit @ _unit(lon, lat)))
+        low, high = max(0, nearest - BORDER_NEIGHBOURS), nearest + BORDER_NEIGHBOURS + 1
+        same_part = line.part[low:high] == line.part[nearest]
+        coords = np.stack([line.lons[low:high], line.lats[low:high]], -1)[same_part]
+        vertex_lon, vertex_lat = line.lons[nearest], line.lats[nearest]
+        if len(coords) == 1:
+            return GEOD.inv(lon, lat, vertex_lon, vertex_lat)[2]
+        # The point placed in the plane tangent at the nearest vertex by its true azimuth and
+        # distance from there, so a far point's foot on the line is found as near as a close one's.
+        azimuth, _, metres = GEOD.inv(vertex_lon, vertex_lat, lon, lat)
+        origin = (
+            metres * math.sin(math.radians(azimuth)),
+            metres * math.cos(math.radians(azimuth)),
+        )
+        foot = _foot(origin, shapely.LineString(coords), vertex_lon, vertex_lat)
+        return GEOD.inv(lon, lat, *foot)[2]
+
+    def lookup_at(self, lon: float, lat: float, policy_id: int, radius_km: float):
+        """As `ZonePiece.objects.lookup_at`: the zone ids holding the point, the metres to
+        the border, and [zone id, metres] for the zones within `radius_km`."""
+        index = self.pieces(policy_id)
+        point = shapely.Point(lon, lat)
+        inside = sorted({int(z) for z in index.zone_ids[index.tree.query(point, "intersects")]})
+        box = box_degrees(lat, radius_km)
+        window = shapely.box(lon - box, lat - box, lon + box, lat + box)
+        nearest: dict[int, float] = {}
+        for i in index.tree.query(window):
+            zone_id = int(index.zone_ids[i])
+            if zone_id in inside:
+                nearest[zone_id] = 0.0
+            elif nearest.get(zone_id, math.inf) > 0.0:
+                metres = _metres_to(lon, lat, index.measured[i])
+                nearest[zone_id] = min(metres, nearest.get(zone_id, math.inf))
+        radius = radius_km * 1000
+        nearby = [[zone_id, m] for zone_id, m in sorted(nearest.items()) if m <= radius]
+        return inside, self.border_metres(lon, lat), nearby
+
+
+_lock = threading.Lock()
+_current: PointIndex | None = None
+
+
+def for_version(version: int) -> PointIndex:
+    """The index for a data version (the snapshot's), rebuilt when the version moves."""
+    global _current
+    with _lock:
+        if _current is None or _current.version != version:
+            _current = PointIndex(version)
+        return _current
+
+
+def forget() -> None:
+    """Drop the index (tests, whose rolled-back writes can reuse a data version number)."""
+    global _current
+    with _lock:
+        _current = None
