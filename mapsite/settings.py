@@ -188,6 +188,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ZONE_IMPORT_MAX_BYTES + 1024 * 1024
 # the data version from the database.
 POLICY_CACHE_SECONDS = envfloat("POLICY_CACHE_SECONDS", "2")
 
+# How a verdict finds the areas at a point: "index" (each worker's in-process index of the
+# pieces PostGIS cut, mapsite/zones/point_index.py) or "sql" (one PostGIS query each time;
+# the benchmarks' baseline).
+POINT_LOOKUP = os.environ.get("POINT_LOOKUP", "index")
+if POINT_LOOKUP not in ("index", "sql"):
+    raise ImproperlyConfigured(f"POINT_LOOKUP must be index or sql, not {POINT_LOOKUP!r}")
+
 TILE_URL = os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TILE_ATTRIBUTION = os.environ.get(
     "TILE_ATTRIBUTION",

@@ -7,6 +7,7 @@ import random
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.test import override_settings
 from pyproj import Geod
 
 from mapsite.zones import engine, point_index, snapshot
@@ -83,7 +84,7 @@ def test_points_within_100_m_of_every_area_s_edge_answer_as_postgis():
     assert checked > 500
 
 
-def test_whole_verdicts_are_the_same_by_either_path(monkeypatch):
+def test_whole_verdicts_are_the_same_by_either_path():
     """Every field of the answer is the SQL path's, distances to a rounding step."""
     points = _random_points(99, 60) + [(36.58, 50.6), (36.23, 49.99), (38.35, 51.75)]
     days = ["2024-05-29", "2024-05-30", "2024-06-01", "2024-07-01", "2024-12-01", "2025-09-01"]
@@ -91,14 +92,9 @@ def test_whole_verdicts_are_the_same_by_either_path(monkeypatch):
         for weapon, target in [(None, None), ("gmlrs", "launchers"), ("atacms", None)]:
             for lon, lat in points:
                 fast = engine.verdict_at(Point(lon, lat, srid=4326), weapon, target, day)
-                with monkeypatch.context() as patch:
-                    patch.setattr(point_index.PointIndex, "lookup_at", _sql_lookup)
+                with override_settings(POINT_LOOKUP="sql"):
                     slow = engine.verdict_at(Point(lon, lat, srid=4326), weapon, target, day)
                 _assert_same_verdict(fast, slow)
-
-
-def _sql_lookup(self, lon, lat, policy_id, radius_km):
-    return ZonePiece.objects.lookup_at(lon, lat, policy_id, radius_km)
 
 
 def _assert_same_verdict(fast: dict, slow: dict) -> None:
@@ -118,3 +114,8 @@ def test_the_index_follows_the_data_version():
     index = point_index.for_version(snap.version)
     assert point_index.for_version(snap.version) is index
     assert point_index.for_version(snap.version + 1) is not index
+
+
+def test_the_sql_lookup_stays_available_as_the_baseline(settings):
+    settings.POINT_LOOKUP = "sql"
+    assert isinstance(point_index.for_version(1), point_index.SqlLookup)

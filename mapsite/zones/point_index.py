@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.db import connection
 from pyproj import Geod
 
+from mapsite.zones.models import ZonePiece
 from mapsite.zones.querysets import BORDER_SLUG, box_degrees, public_sql
 
 GEOD = Geod(ellps="WGS84")
@@ -193,9 +195,18 @@ _lock = threading.Lock()
 _current: PointIndex | None = None
 
 
-def for_version(version: int) -> PointIndex:
+class SqlLookup:
+    """The same answers from one PostGIS query each (settings.POINT_LOOKUP = "sql")."""
+
+    def lookup_at(self, lon: float, lat: float, policy_id: int, radius_km: float):
+        return ZonePiece.objects.lookup_at(lon, lat, policy_id, radius_km)
+
+
+def for_version(version: int) -> PointIndex | SqlLookup:
     """The index for a data version (the snapshot's), rebuilt when the version moves."""
     global _current
+    if settings.POINT_LOOKUP == "sql":
+        return SqlLookup()
     with _lock:
         if _current is None or _current.version != version:
             _current = PointIndex(version)
