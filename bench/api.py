@@ -11,7 +11,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
@@ -24,19 +23,6 @@ POINTS = {
     "deep in Russia (Voronezh)": (51.67, 39.2),
     "outside (Minsk)": (53.9, 27.56),
 }
-# Every request a new point (Ukraine, Russia, Belarus, the sea): no response cache hits.
-RANDOM_POINTS_LUA = """
-local counter = 0
-init = function(args)
-  counter = tonumber(args[1])  -- a fresh start for every run: no point is asked twice
-end
-request = function()
-  counter = counter + 1
-  local lat = 44 + (counter * 0.61803398875 % 1) * 12
-  local lon = 26 + (counter * 0.41421356237 % 1) * 16
-  return wrk.format("GET", string.format("/api/verdict?lat=%.6f&lon=%.6f", lat, lon))
-end
-"""
 EXPORT_RUNS = 7
 RATIO_ROUNDS = 5
 RATIO_SECONDS = "2"
@@ -71,6 +57,10 @@ def wrk(url: str, connections: int, script: str | None = None, seconds: str = DU
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     figures["non_2xx"] = int(bad.group(1)) if bad else 0
+    counted = re.search(r"cache hits: (\d+) misses: (\d+)", out)  # from a script that counts
+    figures["cache_hits"], figures["cache_misses"] = (
+        (int(counted.group(1)), int(counted.group(2))) if counted else (None, None)
+    )
     figures["socket_errors"] = errors.group(1) if errors else ""
     return figures
 
@@ -81,42 +71,31 @@ def warm(base: str, paths: list[str], rounds: int = 20) -> None:
             urllib.request.urlopen(base + path, timeout=60).read()
 
 
-def random_points_script() -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(RANDOM_POINTS_LUA)
-    return lua.name
-
-
 def verdict_figures(base: str) -> dict:
     paths = {name: f"/api/verdict?lat={lat}&lon={lon}" for name, (lat, lon) in POINTS.items()}
     warm(base, ["/api/ping", *paths.values()])
-    script = random_points_script()
-    variants = {name: (base + path, None) for name, path in paths.items()}
-    variants["new point every request"] = (base + "/api/verdict", script)
-    try:
-        # Latency: one run per variant and concurrency.
-        runs: dict = {}
-        for connections in (1, 16):
-            runs[f"ping c{connections}"] = wrk(base + "/api/ping", connections)
-            for name, (url, lua) in variants.items():
-                runs[f"{name} c{connections}"] = wrk(url, connections, lua)
-        # Throughput ratio at 16 connections: short runs alternating with ping, so that
-        # load from anything else on the machine hits both sides alike; medians.
-        ratios, pairs = {}, {}
-        for name, (url, lua) in variants.items():
-            pings, verdicts = [], []
-            for _ in range(RATIO_ROUNDS):
-                pings.append(wrk(base + "/api/ping", 16, seconds=RATIO_SECONDS)["rps"])
-                verdicts.append(wrk(url, 16, lua, seconds=RATIO_SECONDS)["rps"])
-            pairs[name] = {
-                "ping_rps": round(statistics.median(pings)),
-                "verdict_rps": round(statistics.median(verdicts)),
-            }
-            # Each verdict run against the ping run just before it; the median pair.
-            paired = [v / p for v, p in zip(verdicts, pings, strict=True)]
-            ratios[name] = round(statistics.median(paired), 3)
-    finally:
-        os.unlink(script)
+    variants = {name: base + path for name, path in paths.items()}
+    # Latency: one run per variant and concurrency.
+    runs: dict = {}
+    for connections in (1, 16):
+        runs[f"ping c{connections}"] = wrk(base + "/api/ping", connections)
+        for name, url in variants.items():
+            runs[f"{name} c{connections}"] = wrk(url, connections)
+    # Throughput ratio at 16 connections: short runs alternating with ping, so that
+    # load from anything else on the machine hits both sides alike; medians.
+    ratios, pairs = {}, {}
+    for name, url in variants.items():
+        pings, verdicts = [], []
+        for _ in range(RATIO_ROUNDS):
+            pings.append(wrk(base + "/api/ping", 16, seconds=RATIO_SECONDS)["rps"])
+            verdicts.append(wrk(url, 16, seconds=RATIO_SECONDS)["rps"])
+        pairs[name] = {
+            "ping_rps": round(statistics.median(pings)),
+            "verdict_rps": round(statistics.median(verdicts)),
+        }
+        # Each verdict run against the ping run just before it; the median pair.
+        paired = [v / p for v, p in zip(verdicts, pings, strict=True)]
+        ratios[name] = round(statistics.median(paired), 3)
     return {"runs": runs, "ratio_vs_ping_c16": ratios, "ratio_runs": pairs}
 
 
@@ -209,9 +188,14 @@ def main() -> dict:
         verdicts = verdict_figures(base)
         print("api bench: GeoJSON export of 10,000 zones...")
         export = export_figures(base)
+    from bench import uncached  # it reuses wrk() from here
+
+    print("api bench: uncached verdicts, index and SQL lookups...")
+    new_points = uncached.main()
     return {
         "verdict": verdicts,
         "export": export,
+        "uncached": new_points,
         "seconds": round(time.perf_counter() - started, 1),
         "cores": os.cpu_count(),
     }
@@ -249,11 +233,14 @@ def render(figures: dict) -> str:
         lines.append(
             f"- {name}: **{ratio}** ({pair['verdict_rps']} vs {pair['ping_rps']} requests/s)"
         )
+    from bench import uncached
+
     lines += [
         "",
         "Fixed points are answered from each worker's response cache after the first request "
-        "(checked against the data version every POLICY_CACHE_SECONDS); "
-        '"new point every request" never hits the cache and runs the PostGIS lookup each time.',
+        "(checked against the data version every POLICY_CACHE_SECONDS).",
+        "",
+        uncached.render(figures["uncached"]),
         "",
         f"### Export: {export['features']:,} synthetic zones, `/api/zones.geojson` "
         f"({export['bytes'] / 1e6:.1f} MB)",

@@ -189,3 +189,23 @@ def test_a_published_edit_reaches_every_gunicorn_worker_within_seconds(
         elapsed = time.monotonic() - edited_at
     assert updated == set(seen), f"workers {set(seen) - updated} still answer the old name"
     assert elapsed < 5, f"took {elapsed:.1f} s"
+
+
+@pytest.mark.django_db
+def test_a_verdict_says_whether_it_came_from_the_cache(client):
+    first = get(client, verdict_url(50.61, 36.59))
+    again = get(client, verdict_url(50.61, 36.59))
+    other = get(client, verdict_url(50.62, 36.59))
+    assert (first["X-Cache"], again["X-Cache"], other["X-Cache"]) == ("miss", "hit", "miss")
+
+
+@pytest.mark.django_db
+def test_a_new_point_is_answered_without_a_query_once_the_index_is_built(
+    client, settings, django_assert_num_queries
+):
+    """The in-process index answers a point no one asked before with no database query."""
+    settings.POLICY_CACHE_SECONDS = 60
+    get(client, verdict_url(50.61, 36.59, date="2024-12-01"))
+    with django_assert_num_queries(0):
+        response = get(client, verdict_url(51.2, 37.3, date="2024-12-01"))
+    assert response["X-Cache"] == "miss" and response.json()["zone"]

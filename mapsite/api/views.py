@@ -39,15 +39,21 @@ def verdict(request: HttpRequest) -> HttpResponse:
     target = params.choice(query, "target", sorted(snap.targets))
     day = params.day(query)
 
+    rendered = []
+
     def render() -> bytes:
         try:
             result = engine.verdict_at(Point(lon, lat, srid=4326), weapon, target, day)
         except engine.UnknownChoice as exc:
             raise BadParam(exc.field, str(exc)) from None
+        rendered.append(True)
         return dumps(result)
 
     body = cached(snap, ("verdict", lat, lon, weapon, target, day), render)
-    return serve(request, body, JSON)
+    response = serve(request, body, JSON)
+    # Whether this worker answered from its response cache: the benchmarks count these.
+    response["X-Cache"] = "miss" if rendered else "hit"
+    return response
 
 
 @api_endpoint

@@ -42,7 +42,7 @@ class PolicyPieces:
 
     tree: shapely.STRtree
     pieces: np.ndarray
-    measured: list  # each piece with its edges' geodesics traced, for distances
+    measured: np.ndarray  # each piece with its edges' geodesics traced, for distances
     zone_ids: np.ndarray
 
 
@@ -104,7 +104,7 @@ def _pieces(policy_id: int) -> PolicyPieces:
     zone_ids = np.array([row[0] for row in rows], dtype=np.int64)
     pieces = shapely.from_wkb([bytes(row[1]) for row in rows])
     shapely.prepare(pieces)
-    measured = [_geodesic_polygon(piece, PIECE_STEP_M) for piece in pieces]
+    measured = np.array([_geodesic_polygon(piece, PIECE_STEP_M) for piece in pieces])
     return PolicyPieces(shapely.STRtree(pieces), pieces, measured, zone_ids)
 
 
@@ -124,16 +124,25 @@ def _to_plane(lon0: float, lat0: float):
     return forward, back
 
 
-def _foot(origin, geometry, lon0: float, lat0: float) -> tuple[float, float]:
-    """The point of `geometry` nearest `origin` (metres in the plane tangent at lon0, lat0)."""
-    forward, back = _to_plane(lon0, lat0)
-    local = shapely.transform(geometry, forward)
-    return back(*shapely.shortest_line(shapely.Point(origin), local).coords[1])
+def _metres_to_many(lon: float, lat: float, geometries: np.ndarray) -> np.ndarray:
+    """Geodesic metres from a point to each of some nearby geometries it is not inside: the
+    foot found in the plane tangent at the point, then measured on the ellipsoid."""
+    forward, back = _to_plane(lon, lat)
+    local = shapely.transform(geometries, forward)
+    feet = shapely.get_coordinates(shapely.shortest_line(shapely.Point(0.0, 0.0), local))[1::2]
+    foot_lons, foot_lats = back(feet[:, 0], feet[:, 1])
+    count = len(feet)
+    return GEOD.inv(np.full(count, lon), np.full(count, lat), foot_lons, foot_lats)[2]
 
 
-def _metres_to(lon: float, lat: float, geometry) -> float:
-    """Geodesic metres from a point to a nearby geometry it is not inside."""
-    return GEOD.inv(lon, lat, *_foot((0.0, 0.0), geometry, lon, lat))[2]
+def _foot_on_polyline(origin: np.ndarray, vertices: np.ndarray) -> np.ndarray:
+    """The point of a polyline (plane coordinates) nearest `origin`."""
+    start, end = vertices[:-1], vertices[1:]
+    step = end - start
+    length2 = np.maximum((step * step).sum(1), 1e-12)
+    t = np.clip(((origin - start) * step).sum(1) / length2, 0.0, 1.0)
+    feet = start + t[:, None] * step
+    return feet[np.argmin(((feet - origin) ** 2).sum(1))]
 
 
 class PointIndex:
@@ -163,12 +172,12 @@ class PointIndex:
         # The point placed in the plane tangent at the nearest vertex by its true azimuth and
         # distance from there, so a far point's foot on the line is found as near as a close one's.
         azimuth, _, metres = GEOD.inv(vertex_lon, vertex_lat, lon, lat)
-        origin = (
-            metres * math.sin(math.radians(azimuth)),
-            metres * math.cos(math.radians(azimuth)),
+        origin = np.array(
+            [metres * math.sin(math.radians(azimuth)), metres * math.cos(math.radians(azimuth))]
         )
-        foot = _foot(origin, shapely.LineString(coords), vertex_lon, vertex_lat)
-        return GEOD.inv(lon, lat, *foot)[2]
+        forward, back = _to_plane(vertex_lon, vertex_lat)
+        foot = _foot_on_polyline(origin, forward(coords))
+        return GEOD.inv(lon, lat, *back(foot[0], foot[1]))[2]
 
     def lookup_at(self, lon: float, lat: float, policy_id: int, radius_km: float):
         """As `ZonePiece.objects.lookup_at`: the zone ids holding the point, the metres to
@@ -178,14 +187,13 @@ class PointIndex:
         inside = sorted({int(z) for z in index.zone_ids[index.tree.query(point, "intersects")]})
         box = box_degrees(lat, radius_km)
         window = shapely.box(lon - box, lat - box, lon + box, lat + box)
-        nearest: dict[int, float] = {}
-        for i in index.tree.query(window):
-            zone_id = int(index.zone_ids[i])
-            if zone_id in inside:
-                nearest[zone_id] = 0.0
-            elif nearest.get(zone_id, math.inf) > 0.0:
-                metres = _metres_to(lon, lat, index.measured[i])
-                nearest[zone_id] = min(metres, nearest.get(zone_id, math.inf))
+        candidates = [i for i in index.tree.query(window) if index.zone_ids[i] not in inside]
+        nearest = dict.fromkeys(inside, 0.0)
+        if candidates:
+            metres = _metres_to_many(lon, lat, index.measured[candidates])
+            for i, distance in zip(candidates, metres.tolist(), strict=True):
+                zone_id = int(index.zone_ids[i])
+                nearest[zone_id] = min(distance, nearest.get(zone_id, math.inf))
         radius = radius_km * 1000
         nearby = [[zone_id, m] for zone_id, m in sorted(nearest.items()) if m <= radius]
         return inside, self.border_metres(lon, lat), nearby

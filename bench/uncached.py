@@ -1,0 +1,173 @@
+"""Uncached verdicts: a point nobody asked before on every request, against `/api/ping`.
+
+Every request asks a new point (lat 47–55, lon 32–44) on a date of the recorded timeline, or
+on the synthetic policy's day (its 10,000 zones). The same run serves the app twice: with the
+in-process point index (the default) and with one PostGIS query per verdict
+(POINT_LOOKUP=sql, the path before it), so the two are compared in one run. The Lua script
+counts the app's `X-Cache` header: a run with a single cache hit fails the benchmark.
+"""
+
+import datetime as dt
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+from bench import servers, synthetic
+from bench.api import RATIO_ROUNDS, RATIO_SECONDS, warm, wrk
+
+FIRST_DAY, LAST_DAY = dt.date(2024, 5, 1), dt.date(2025, 10, 23)
+TIMELINE_DAYS = [
+    (FIRST_DAY + dt.timedelta(days=n)).isoformat() for n in range((LAST_DAY - FIRST_DAY).days + 1)
+]
+VARIANTS = {
+    "a date in the timeline (bundled data)": TIMELINE_DAYS,
+    "10,000 synthetic zones": [synthetic.SYNTHETIC_DAY],
+}
+CONNECTIONS = (1, 16, 64)
+LOOKUPS = {"index": "in-process index", "sql": "one PostGIS query (before)"}
+
+NEW_POINTS_LUA = """
+local days = {%(days)s}
+local counter = 0
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args)
+  counter = tonumber(args[1])  -- a fresh start for every run: no point is asked twice
+  hits, misses = 0, 0
+end
+function request()
+  counter = counter + 1
+  local lat = 47 + (counter * 0.61803398875 %% 1) * 8
+  local lon = 32 + (counter * 0.41421356237 %% 1) * 12
+  local day = days[(counter * 7919) %% #days + 1]
+  local path = "/api/verdict?lat=%%.6f&lon=%%.6f&date=%%s"
+  return wrk.format("GET", string.format(path, lat, lon, day))
+end
+function response(status, headers, body)
+  if headers["X-Cache"] == "hit" then hits = hits + 1 else misses = misses + 1 end
+end
+function done(summary, latency, requests)
+  local h, m = 0, 0
+  for _, t in ipairs(threads) do h = h + t:get("hits"); m = m + t:get("misses") end
+  io.write(string.format("cache hits: %%d misses: %%d\\n", h, m))
+end
+"""
+
+
+def _script(days: list[str]) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(NEW_POINTS_LUA % {"days": ", ".join(f'"{day}"' for day in days)})
+    return lua.name
+
+
+def _new_points(url: str, connections: int, script: str, seconds: str | None = None) -> dict:
+    figures = wrk(url, connections, script, **({"seconds": seconds} if seconds else {}))
+    if figures["cache_hits"] or not figures["cache_misses"]:
+        raise RuntimeError(
+            f"a new-point run was answered from the cache ({figures['cache_hits']} hits, "
+            f"{figures['cache_misses']} misses): its figures would be wrong"
+        )
+    if figures["non_2xx"]:
+        raise RuntimeError(f"a new-point run had {figures['non_2xx']} non-2xx answers")
+    return figures
+
+
+def worker_rss_kb(base: str) -> list[int]:
+    """Resident size of each gunicorn worker serving `base` (children of its master)."""
+    bind = base.removeprefix("http://")
+    serving, parents = {}, {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if bind not in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                continue
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        serving[int(proc.name)] = int(fields["VmRSS"].split()[0])
+        parents[int(proc.name)] = int(fields["PPid"])
+    return sorted(rss for pid, rss in serving.items() if parents[pid] in serving)
+
+
+def _warm_up(base: str, days: list[str]) -> None:
+    """Every version's index built in both workers, so a run measures lookups, not builds."""
+    sample = days[:: max(1, len(days) // 40)]
+    warm(base, [f"/api/verdict?lat=50.{i:04d}&lon=36.5&date={d}" for i, d in enumerate(sample)])
+
+
+def _variant(base: str, days: list[str]) -> dict:
+    script = _script(days)
+    try:
+        _warm_up(base, days)
+        latency = {c: _new_points(base + "/api/verdict", c, script) for c in CONNECTIONS}
+        pings, verdicts = [], []
+        for _ in range(RATIO_ROUNDS):
+            pings.append(wrk(base + "/api/ping", 16, seconds=RATIO_SECONDS)["rps"])
+            verdicts.append(_new_points(base + "/api/verdict", 16, script, RATIO_SECONDS)["rps"])
+    finally:
+        os.unlink(script)
+    paired = [v / p for v, p in zip(verdicts, pings, strict=True)]
+    return {
+        "latency": latency,
+        "ratio_vs_ping_c16": round(statistics.median(paired), 3),
+        "ping_rps": round(statistics.median(pings)),
+        "verdict_rps": round(statistics.median(verdicts)),
+        "worker_rss_kb": worker_rss_kb(base),
+    }
+
+
+def main() -> dict:
+    """Assumes mapsite_bench is prepared (bench.api.main does it first)."""
+    figures: dict = {}
+    for lookup in LOOKUPS:
+        env = {**synthetic.BENCH_ENV, "POINT_LOOKUP": lookup}
+        with servers.serve(workers=2, env=env, log_level="warning") as base:
+            figures[lookup] = {
+                "idle_worker_rss_kb": worker_rss_kb(base),
+                **{name: _variant(base, days) for name, days in VARIANTS.items()},
+            }
+    return figures
+
+
+def render(figures: dict) -> str:
+    """The uncached part of the ## API section."""
+    lines = [
+        "### Uncached verdicts: a new point on every request",
+        "",
+        "lat 47–55, lon 32–44, and a date of the timeline (2024-05-01 to 2025-10-23) or the "
+        "synthetic policy's day (10,000 zones); the app's `X-Cache` header was counted on every "
+        "answer and none was a cache hit. Two servers in the same run: the in-process point "
+        "index (default) and one PostGIS query per verdict (`POINT_LOOKUP=sql`, the path "
+        "before).",
+        "",
+        "| lookup | points | ratio to ping (c16) | verdict / ping req/s | "
+        + " | ".join(f"p50 / p99 ms c{c}" for c in CONNECTIONS)
+        + " | worker RSS MB |",
+        "|---|---|---:|---:|" + "---:|" * len(CONNECTIONS) + "---:|",
+    ]
+    for lookup, by_variant in figures.items():
+        for name in VARIANTS:
+            run = by_variant[name]
+            cells = [
+                f"{run['latency'][c]['p50_ms']:.2f} / {run['latency'][c]['p99_ms']:.2f}"
+                for c in CONNECTIONS
+            ]
+            rss = " + ".join(f"{kb / 1024:.0f}" for kb in run["worker_rss_kb"])
+            lines.append(
+                f"| {LOOKUPS[lookup]} | {name} | **{run['ratio_vs_ping_c16']}** | "
+                f"{run['verdict_rps']} / {run['ping_rps']} | {' | '.join(cells)} | {rss} |"
+            )
+    idle = {
+        k: " + ".join(f"{kb / 1024:.0f}" for kb in v["idle_worker_rss_kb"])
+        for k, v in figures.items()
+    }
+    lines += [
+        "",
+        f"Worker RSS on start, before any verdict: index {idle['index']} MB, SQL {idle['sql']} MB. "
+        "Targets: ratio ≥ 0.6 with the bundled data, ≥ 0.5 with the 10,000 zones; p99 at 64 "
+        "connections under 40 ms; RSS no more than 2x the SQL path's.",
+    ]
+    return "\n".join(lines)
