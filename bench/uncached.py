@@ -8,9 +8,11 @@ counts the app's `X-Cache` header: a run with a single cache hit fails the bench
 """
 
 import datetime as dt
+import json
 import os
 import statistics
 import tempfile
+import urllib.request
 from pathlib import Path
 
 from bench import servers, synthetic
@@ -94,7 +96,10 @@ def worker_rss_kb(base: str) -> list[int]:
 
 def _warm_up(base: str, days: list[str]) -> None:
     """Every version's index built in both workers, so a run measures lookups, not builds."""
-    sample = days[:: max(1, len(days) // 40)]
+    with urllib.request.urlopen(base + "/api/policies", timeout=60) as response:
+        versions = json.loads(response.read())["policies"]
+    starts = {v["effective_from"] for v in versions if v["effective_from"]}
+    sample = sorted({days[0], days[-1], *(d for d in starts if days[0] <= d <= days[-1])})
     warm(base, [f"/api/verdict?lat=50.{i:04d}&lon=36.5&date={d}" for i, d in enumerate(sample)])
 
 
