@@ -203,7 +203,7 @@ def main() -> dict:
 
 def render(figures: dict) -> str:
     """The ## API section of bench/RESULTS.md."""
-    verdict, export = figures["verdict"], figures["export"]
+    verdict = figures["verdict"]
     lines = [
         f"Measured by `python -m bench.run` (what `make bench` runs) on {figures['cores']} "
         "cores, gunicorn with 2 sync workers on "
@@ -242,6 +242,13 @@ def render(figures: dict) -> str:
         "",
         uncached.render(figures["uncached"]),
         "",
+        render_export(figures["export"]),
+    ]
+    return "\n".join(lines)
+
+
+def render_export(export: dict) -> str:
+    lines = [
         f"### Export: {export['features']:,} synthetic zones, `/api/zones.geojson` "
         f"({export['bytes'] / 1e6:.1f} MB)",
         "",

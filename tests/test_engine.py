@@ -109,3 +109,25 @@ def test_an_approval_nobody_can_see_makes_a_permission_conditional():
     answer = rules.compose([guarded], snap, "atacms", "launchers")
     assert answer.status == "conditional"
     assert rules.badge_label(answer) == "Needs the Pentagon's approval"
+
+
+@pytest.mark.parametrize(
+    ("point", "weapon", "target", "main"),
+    [
+        (BELGOROD_EDGE, None, None, "conditions"),
+        (BELGOROD_EDGE, "atacms", None, "weapon-prohibited"),
+        (BELGOROD_EDGE, "gmlrs", "other-military", "target-not-covered"),
+        (BELGOROD_EDGE, "gmlrs", "launchers", "strike-permitted"),
+        (MOSCOW, None, None, "zone-prohibited"),
+        (MINSK, None, None, "not-covered"),
+    ],
+)
+def test_exactly_one_reason_is_the_main_one(point, weapon, target, main):
+    """The engine marks the reason that says why; the page shows it without guessing."""
+    result = engine.verdict_at(point, weapon, target, AFTER)
+    flags = [reason["main"] for reason in result["reasons"]]
+    assert all(isinstance(flag, bool) for flag in flags)
+    assert flags.count(True) == 1, result["reasons"]
+    chosen = next(r for r in result["reasons"] if r["main"])
+    assert chosen["code"] == main
+    assert chosen["code"] not in ("policy", "location")

@@ -114,7 +114,7 @@ def test_the_layer_control_works_from_the_keyboard(browser_page, loaded_live_ser
     tab_until(page, "a.leaflet-control-layers-toggle")
     page.keyboard.press("Enter")
     page.wait_for_selector(".leaflet-control-layers-expanded")
-    box = page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)")
+    box = page.get_by_label("GMLRS rockets reach: 84 km from the Kharkiv Oblast border with Russia")
     box.focus()
     page.keyboard.press("Space")
     page.wait_for_selector("path.reach--gmlrs", state="attached")

@@ -18,7 +18,11 @@ from tests.map_fixtures import (  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-DEEP_STRIKE_LABEL = "Deep strikes begin: ATACMS reach, 300 km from the Kharkiv border"
+# The rings' names, as the server words them (mapsite/front/timeline.py reach_label).
+DEEP_STRIKE_LABEL = (
+    "ATACMS reach: 300 km from the Kharkiv Oblast border with Russia (not a policy line)"
+)
+GMLRS_LABEL = "GMLRS rockets reach: 84 km from the Kharkiv Oblast border with Russia"
 
 PANEL_FITS = (
     "() => { const p = document.getElementById('panel'); return p.scrollWidth <= p.clientWidth; }"
@@ -61,10 +65,12 @@ def test_it_draws_the_zones_styled_by_status(browser_page, loaded_live_server, l
         "zone--permitted",
         "zone--prohibited",
     ]
-    # The prohibited area is hatched with a pattern defined in the zones' SVG.
+    # The prohibited area is hatched with the page's one pattern, which the legend uses too.
     fill = page.get_attribute("path.zone--prohibited", "fill")
     assert fill == "url(#pm-hatch-prohibited)"
-    assert page.locator("#map svg pattern#pm-hatch-prohibited").count() == 1
+    assert page.locator("svg pattern#pm-hatch-prohibited").count() == 1
+    legend_fill = page.get_attribute("#legend .swatch--hatched rect", "fill")
+    assert legend_fill == "url(#pm-hatch-prohibited)"
     # The area the permission changed is outlined, and the panel says what changed.
     # (the counter-fire area, and Ukraine, where civilian targets were ruled out)
     assert page.locator("path.zone-changed").count() == 2
@@ -173,14 +179,12 @@ def test_it_draws_weapon_reach_from_the_border_and_from_a_launch_point(
     page.wait_for_selector("path.reach--atacms", state="attached")
     assert page.is_checked("#reach-switch input[value=atacms]")
     page.wait_for_function("() => !location.search.includes('reach=')")
-    page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").check()
+    page.get_by_label(GMLRS_LABEL).check()
     page.wait_for_selector("path.reach--gmlrs", state="attached")
-    assert "GMLRS rockets (HIMARS): 84 km from the Kharkiv border" in " ".join(
-        page.locator(".reach-label").all_inner_texts()
-    )
+    assert GMLRS_LABEL in " ".join(page.locator(".reach-label").all_inner_texts())
     page.wait_for_function("() => location.search.includes('reach=gmlrs,atacms')")
     control.uncheck()
-    page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").uncheck()
+    page.get_by_label(GMLRS_LABEL).uncheck()
     page.wait_for_selector("path.reach", state="detached")
     # A launch point dropped in Ukraine gets a ring per weapon.
     page.click("#drop-launch")
@@ -209,8 +213,8 @@ def test_it_draws_weapon_reach_from_the_border_and_from_a_launch_point(
 
 
 def test_the_deep_strike_band_is_drawn_on_first_load(browser_page, loaded_live_server, local_tiles):
-    """Issue 3: the band within ATACMS reach (300 km) of the Kharkiv segment is where
-    "deep strikes begin"; its ring is on by default, requested after the zones."""
+    """Issue 3: ATACMS reach (300 km) from the Kharkiv segment, on by default and requested
+    after the zones, is named as a weapon's reach, not as where prohibition begins."""
     page = browser_page
     requests = []
     page.on("request", lambda r: "/api/" in r.url and requests.append(r.url))
@@ -223,7 +227,7 @@ def test_the_deep_strike_band_is_drawn_on_first_load(browser_page, loaded_live_s
     assert DEEP_STRIKE_LABEL in legend, legend
     page.hover(".leaflet-control-layers")
     assert page.get_by_label(DEEP_STRIKE_LABEL).is_checked()
-    assert not page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").is_checked()
+    assert not page.get_by_label(GMLRS_LABEL).is_checked()
     # The panel agrees, and the default needs nothing in the address bar.
     assert page.is_checked("#reach-switch input[value=atacms]")
     assert not page.is_checked("#reach-switch input[value=gmlrs]")
@@ -286,7 +290,7 @@ def test_the_panel_switches_the_weapon_reach_on_and_off(
     page.check("#reach-switch input[value=gmlrs]")
     page.wait_for_selector("path.reach--gmlrs", state="attached")
     page.hover(".leaflet-control-layers")
-    assert page.get_by_label("GMLRS rockets reach from the Kharkiv border (84 km)").is_checked()
+    assert page.get_by_label(GMLRS_LABEL).is_checked()
     page.uncheck("#reach-switch input[value=gmlrs]")
     page.wait_for_selector("path.reach--gmlrs", state="detached")
     # The deep-strike ring, on by default, switches off from the panel too.

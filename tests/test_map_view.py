@@ -44,7 +44,9 @@ def test_it_offers_every_policy_version_as_a_date(client):
         "restriction-lifted-denied": "2025-10-22",
     }
     assert 'value="2024-05-29" data-policy="within-ukraine-only"' in html
-    assert config["defaultDate"] == dt.datetime.now(dt.UTC).date().isoformat()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert config["view"]["date"] == today  # the first view answers for today
+    assert (config["view"]["step"], config["view"]["policy"]) == ("pentagon-approval",) * 2
 
 
 @pytest.mark.django_db
@@ -81,7 +83,8 @@ def test_it_passes_tile_settings_and_cities_to_the_script(client, settings):
 @pytest.mark.django_db
 def test_it_shows_the_report_quotes_and_the_depth_assumption(client):
     html = client.get("/?date=2024-05-30").content.decode()
-    assert "Assumption: Counter-fire band along the land border reaches 84 km into Russia." in html
+    # the depth assumption of the version the permalink's date shows
+    assert "Assumption: Counter-fire area near Kharkiv reaches 84 km into Russia." in html
     assert "not for operational use" in html
     quote = Source.objects.get(slug="pentagon-within-ukraine")
     # The Reuters addition gives no date of its own, so its quotes show none.

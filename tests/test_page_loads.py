@@ -13,9 +13,12 @@ def test_it_serves_the_page_with_leaflet_from_our_own_static_files(client):
     assert response.status_code == 200
     html = response.content.decode()
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
-    styles = re.findall(r'<link[^>]+href="([^"]+)"', html)
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     assert any("leaflet/leaflet" in src for src in scripts)
     assert all(src.startswith("/static/") for src in scripts + styles), scripts + styles
+    # The icon is drawn in the vocabulary's colours, inline (no request).
+    icons = re.findall(r'<link rel="icon" href="([^"]+)"', html)
+    assert len(icons) == 1 and icons[0].startswith("data:image/svg+xml,")
 
 
 @pytest.mark.django_db

@@ -11,34 +11,113 @@ from mapsite.zones.models import Zone
 from tests.map_fixtures import local_tiles_fixture, open_map  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
-# Where the page and the server are written; the vocabulary module is the one home.
-CODE = [
-    *ROOT.glob("static/front/**/*.js"),
-    *ROOT.glob("static/front/**/*.css"),
-    *ROOT.glob("templates/**/*.html"),
-    *(p for p in ROOT.glob("mapsite/**/*.py") if p.name != "vocabulary.py"),
+PAGE_SUFFIXES = (".js", ".css", ".html", ".svg")
+# The page's files (scripts, styles, templates, images); the vocabulary module is the one home.
+PAGE = [
+    p
+    for folder in ("static/front", "templates")
+    for p in (ROOT / folder).rglob("*")
+    if p.suffix in PAGE_SUFFIXES
 ]
+# Files colleagues own that still repeat a colour (reported, not edited here).
+ADMIN = [p for p in (ROOT / "static/admin_zones").rglob("*") if p.suffix in PAGE_SUFFIXES]
+SERVER = [
+    p
+    for p in ROOT.glob("mapsite/**/*.py")
+    if p.name != "vocabulary.py" and "/migrations/" not in str(p)
+]
+HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 
 
-def test_no_status_label_or_colour_is_written_outside_the_vocabulary():
-    words = [s.label for s in vocabulary.VERDICT_STATUSES if s.label not in ("Prohibited",)]
-    colours = {c.lower() for s in vocabulary.VERDICT_STATUSES for c in (s.fill, s.line, s.tint)}
-    colours |= {c.lower() for c in vocabulary.MAP_COLOURS.values()} - {"#ffffff"}
-    for path in CODE:
+def vocabulary_colours() -> set[str]:
+    """Every status colour (fill, line, ink, tint) and map colour, but plain white."""
+    parts = ("fill", "line", "ink", "tint")
+    colours = {getattr(s, part).lower() for s in vocabulary.VERDICT_STATUSES for part in parts}
+    colours |= {c.lower() for c in vocabulary.MAP_COLOURS.values()}
+    return colours - {"#ffffff"}
+
+
+def written_here(path: Path) -> tuple[list[str], set[str]]:
+    """The status labels (as words, however quoted) and vocabulary colours in a file."""
+    text = path.read_text()
+    labels = [
+        s.label
+        for s in vocabulary.VERDICT_STATUSES
+        if re.search(r"(?<![\w-])" + re.escape(s.label) + r"(?![\w-])", text)
+    ]
+    colours = {c.lower() for c in HEX.findall(text)} & vocabulary_colours()
+    return labels, colours
+
+
+def test_no_status_label_or_colour_is_written_in_the_page_files():
+    assert len(PAGE) > 10 and any(p.suffix == ".html" for p in PAGE)
+    for path in PAGE:
+        assert written_here(path) == ([], set()), path
+
+
+def test_no_status_label_or_colour_is_written_in_the_server_code():
+    for path in SERVER:
         text = path.read_text()
-        if "/migrations/" in str(path):
-            continue
-        for word in words:
-            assert f'"{word}"' not in text, (path, word)
-        found = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", text)}
-        assert not found & colours, (path, found & colours)
+        for status in vocabulary.VERDICT_STATUSES:
+            for quote in ('"', "'"):
+                assert f"{quote}{status.label}{quote}" not in text, (path, status.label)
+        assert not {c.lower() for c in HEX.findall(text)} & vocabulary_colours(), path
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="static/admin_zones/admin.css writes #0072b2 (the permitted colour) itself; "
+    "a colleague's file, reported to the lead",
+)
+def test_no_status_colour_is_written_in_the_admin_files():
+    for path in ADMIN:
+        assert written_here(path) == ([], set()), path
+
+
+@pytest.mark.django_db
+def test_the_verdict_api_words_each_status_as_the_vocabulary_does(client):
+    def verdict(lat, lon, date):
+        response = client.get(f"/api/verdict?lat={lat}&lon={lon}&date={date}")
+        assert response.status_code == 200
+        return response.json()
+
+    labels = {s.slug: s.label for s in vocabulary.VERDICT_STATUSES}
+    for lat, lon, date, status in [
+        (55.75, 37.62, "2024-05-30", "prohibited"),  # Moscow
+        (49.99, 36.23, "2024-05-29", "permitted"),  # Kharkiv, before the change
+        (53.9, 27.56, "2024-05-30", "not_covered"),  # Minsk
+    ]:
+        data = verdict(lat, lon, date)
+        assert (data["status"], data["label"]) == (status, labels[status])
+    # A conditional answer's label is its conditions in words (rules.badge_label).
+    data = verdict(50.41, 36.89, "2024-05-30")
+    assert data["status"] == "conditional"
+    words = ", ".join(c["text"] for c in data["conditions"])
+    assert data["label"] == words[:1].upper() + words[1:]
 
 
 def test_no_tolerance_rule_or_permalink_parser_is_left_in_the_page():
     scripts = "".join(p.read_text() for p in ROOT.glob("static/front/js/*.js"))
     assert "40075016" not in scripts and "Math.log10" not in scripts
+    assert "equatorMetresPerPixel" not in scripts and "ladder" not in scripts
     assert "readPermalink" not in scripts and "URLSearchParams(window.location" not in scripts
     assert '"atacms"' not in scripts
+    # Dates come worded from the server; zones URLs from its template.
+    assert "Intl.DateTimeFormat" not in scripts and "toLocaleDateString" not in scripts
+    assert "/api/zones.geojson" not in scripts and "/api/layers/" not in scripts
+    assert "policyOn" not in scripts
+
+
+def test_the_page_takes_its_display_rules_from_the_config():
+    config = vocabulary.page_vocabulary()
+    css = (ROOT / "static/front/css/map.css").read_text()
+    assert "@media (max-width" not in css and "760px" not in css
+    assert config["narrowMedia"] == vocabulary.NARROW_MEDIA
+    tolerances = config["simplify"]["tolerances"]
+    assert sorted(tolerances) == list(range(vocabulary.MIN_ZOOM, vocabulary.MAX_ZOOM + 1))
+    ladder = set(vocabulary.simplify_ladder())
+    assert all(t in ladder for row in tolerances.values() for t in row)
+    assert tolerances[8][round(50.35 / config["simplify"]["latStep"])] == 600
 
 
 def test_the_models_and_the_openapi_document_take_their_words_from_the_vocabulary():
@@ -87,7 +166,8 @@ def test_the_legend_the_zone_table_and_the_badge_use_the_same_labels(
     zone_status = page.locator("#verdict-body .facts dd").all_inner_texts()
     assert vocabulary.CONDITIONAL.label in zone_status
     badge = page.inner_text("#verdict-body .status-text")
-    assert badge == vocabulary.PERMITTED.label
+    # rules.badge_label: a strike permitted only under the area's condition says so
+    assert badge == f"{vocabulary.PERMITTED.label}: counter-fire only"
     colour = page.evaluate(
         "() => getComputedStyle(document.querySelector('#verdict-body .status-badge')).borderColor"
     )

@@ -5,6 +5,7 @@ from functools import cache
 from mapsite.api import schemas
 from mapsite.api.responses import Body
 from mapsite.api.schemas import SCHEMAS, ref
+from mapsite.zones import vocabulary
 
 
 def query(name: str, description: str, schema: dict, required: bool = False) -> dict:
@@ -34,17 +35,18 @@ LAT = query(
 LON = query(
     "lon", "Longitude, WGS84 decimal degrees.", {"type": "number", "minimum": -180, "maximum": 180}
 )
+MOST = vocabulary.SIMPLIFY_MAX_METRES
 DAY = query("date", "The policy in force on this day (YYYY-MM-DD); default today (UTC).", DATE)
 SNAPPED = (
     " The value is rounded to one significant figure in whole metres, halves up"
-    " (0, 1…9, 10, 20…90, 100, 200… 100000; below 0.5 is 0), and answered, cached and"
+    f" (0, 1…9, 10, 20…90, 100, 200… {MOST}; below 0.5 is 0), and answered, cached and"
     " validated (ETag) as that value: 480 and 520 both get the 500 m answer."
 )
 SIMPLIFY = query(
     "simplify",
-    "Simplify geometry for display: tolerance in metres (0 to 100000; 0, the default, keeps"
+    f"Simplify geometry for display: tolerance in metres (0 to {MOST}; 0, the default, keeps"
     " every vertex)." + SNAPPED,
-    {"type": "number", "minimum": 0, "maximum": 100000},
+    {"type": "number", "minimum": 0, "maximum": vocabulary.SIMPLIFY_MAX_METRES},
 )
 BBOX = query(
     "bbox",

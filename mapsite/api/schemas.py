@@ -123,9 +123,14 @@ SCHEMAS = {
         query={"type": "object"},
         reasons=array(
             obj(
-                ["code", "text"],
+                ["code", "text", "main"],
                 code={"type": "string", "description": "What the reason is about."},
                 text={"type": "string"},
+                main={
+                    "type": "boolean",
+                    "description": "True for exactly one reason: the one that says why (the "
+                    "answer's own reason, not the policy version's or where the point is).",
+                },
             )
         ),
         sources=array(ref("Source")),

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from mapsite.api.params import DATE
 from mapsite.zones import vocabulary
@@ -87,10 +88,35 @@ def read(query: QueryDict, default_date: str, weapons: list[str], targets: list[
     }
 
 
+def url_templates() -> dict:
+    """The API URLs the page asks for, each built here once: `{name}` marks what the page
+    fills in (encoded)."""
+    return {
+        "zones": reverse("api:zones") + "?date={date}&simplify={simplify}",
+        "download": reverse("api:zones") + "?date={date}&bbox={bbox}&download=1",
+        "layer": reverse("api:layer", args=["{layer}"]).replace("%7B", "{").replace("%7D", "}")
+        + "?simplify={simplify}",
+    }
+
+
+def fill(template: str, **values) -> str:
+    """A URL template with its `{name}`s filled (as the page's PM.url does)."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", str(value))
+    return template
+
+
 def first_zones(view: dict) -> dict:
     """The zones URL the page asks for first (and the browser preloads), and its tolerance."""
     tolerance = vocabulary.tolerance_for(view["center"]["lat"], view["zoom"])
-    return {
-        "url": f"/api/zones.geojson?date={view['date']}&simplify={tolerance}",
-        "tolerance": tolerance,
-    }
+    url = fill(url_templates()["zones"], date=view["date"], simplify=tolerance)
+    return {"url": url, "tolerance": tolerance}
+
+
+def first_layers(view: dict) -> dict:
+    """The reference layers' URLs, at the detail the first view needs (fetched once)."""
+    tolerances = vocabulary.reference_tolerances(view["center"]["lat"], view["zoom"])
+    layer = url_templates()["layer"]
+    urls = {name: fill(layer, layer=name, simplify=t) for name, t in tolerances.items()}
+    urls["kharkiv-segment"] = reverse("api:layer", args=["kharkiv-segment"])
+    return urls

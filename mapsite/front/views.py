@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from pyproj import Geod
 
-from mapsite.front import permalink
+from mapsite.front import permalink, timeline
 from mapsite.zones import snapshot, vocabulary
 from mapsite.zones.models import Assumption, Place, Source, Zone
 
@@ -31,15 +31,6 @@ RETRY_AFTER_SECONDS = 30
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def _shown_date(policy) -> str:
-    """The day the map shows for a policy version: its first day, or its last if open-ended."""
-    if policy.effective_from:
-        return policy.effective_from.isoformat()
-    if policy.effective_to:
-        return (policy.effective_to - dt.timedelta(days=1)).isoformat()
-    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _changes(snap, policies) -> list[dict]:
@@ -159,99 +150,92 @@ def index(request: HttpRequest) -> HttpResponse:
         return response
 
 
-def _deep_note(snap, policy) -> str:
-    """Where the version stops US-provided weapons inside Russia, in words built from its areas."""
-    zones = [z for z in snap.zones.values() if z.policy_slug == policy.slug]
-    deep = snap.weapons.get(vocabulary.DEEP_STRIKE_WEAPON)
-    if deep is None or not zones:
-        return ""
-    granting = [z for z in zones if deep["slug"] in z.permitted_weapons]
-    opened = [z.name for z in zones if z.kind == "counter-fire" and z not in granting]
-    if granting:
-        approval = " each strike only with approval," if any(z.approval for z in granting) else ""
-        return (
-            f"{deep['name']} may be used only in {', '.join(z.name for z in granting)},{approval} "
-            "against military targets; elsewhere in Russia beyond the counter-fire areas, "
-            "strikes with US-provided weapons are prohibited."
-        )
-    if opened:
-        return (
-            f"Deep strikes ({deep['name']}, up to {deep['range_km']:g} km) are prohibited: beyond "
-            f"{', '.join(opened)}, no US-provided weapon may be used in Russia."
-        )
-    return "No US-provided weapon may be used anywhere in Russia."
+def _date_words(snap, steps: list[dict], view: dict) -> dict:
+    """Every date the page may show, worded: the versions', the sources', the view's."""
+    days = {dt.date.fromisoformat(view["date"]), snap.known_as_of}
+    days |= {s.date for s in Source.objects.exclude(date=None).only("date")}
+    for item in steps:
+        days |= {dt.date.fromisoformat(d) for d in (item["date"], item["effective_from"]) if d}
+    return {day.isoformat(): vocabulary.day_in_words(day) for day in days if day}
 
 
-def _policy_option(snap, policy) -> dict:
-    """A policy version as the page's switch and its config show it."""
-    return {
-        "slug": policy.slug,
-        "title": policy.title,
-        "summary": policy.summary,
-        "when": vocabulary.period_in_words(policy.effective_from, policy.effective_to),
-        "effective_from": _iso(policy.effective_from),
-        "effective_to": _iso(policy.effective_to),
-        "date": _shown_date(policy),
-        "confidence": policy.confidence,
-        "confidence_label": vocabulary.CONFIDENCE[policy.confidence],
-        "changes": policy.changes,
-        "disputed": policy.disputed,
-        "deep": _deep_note(snap, policy),
-    }
+def _weapons(snap) -> list[dict]:
+    return [
+        {
+            "slug": w["slug"],
+            "name": w["name"],
+            "range_km": w["range_km"],
+            "reach_label": timeline.reach_label(snap, w),
+            "dash": vocabulary.REACH_DASHES[i % len(vocabulary.REACH_DASHES)],
+        }
+        for i, w in enumerate(snap.weapons.values())
+    ]
 
 
-def _page_config(snap, policy_options, default_date, view, first_zones) -> dict:
+def _page_config(snap, steps, view) -> dict:
     """The map config (#map-config): the vocabulary, the data and the first view."""
     return {
         **vocabulary.page_vocabulary(),
-        "locale": "en-GB",
         "tileUrl": settings.TILE_URL,
         "tileAttribution": settings.TILE_ATTRIBUTION,
-        "policies": policy_options,
-        "defaultDate": default_date,
-        "view": view,
-        "firstZones": first_zones,
-        "weapons": [
-            {"slug": w["slug"], "name": w["name"], "range_km": w["range_km"]}
-            for w in snap.weapons.values()
-        ],
+        "urls": permalink.url_templates(),
+        "policies": steps,
+        "view": {**view, **timeline.view_step(snap, steps, view["date"])},
+        "firstZones": permalink.first_zones(view),
+        "firstLayers": permalink.first_layers(view),
+        "weapons": _weapons(snap),
         "targets": [{"slug": t["slug"], "name": t["name"]} for t in snap.targets.values()],
         "changes": _changes(snap, snap.policies),
-        "knownAsOf": _iso(snap.known_as_of),
-        "knownAsOfText": vocabulary.day_in_words(snap.known_as_of),
+        "knowledge": timeline.knowledge(snap, view["date"]),
+        "dates": _date_words(snap, steps, view),
         "places": _labelled_places(snap),
     }
+
+
+def _sources() -> tuple[list, list]:
+    """The quoted reports and the other notes, each with its date in words."""
+    sources = list(Source.objects.order_by("pk"))
+    for source in sources:
+        source.date_text = vocabulary.day_in_words(source.date)
+    return [s for s in sources if s.kind in QUOTED], [s for s in sources if s.kind not in QUOTED]
 
 
 def _index(request: HttpRequest) -> HttpResponse:
     snap = snapshot.current()
     today = dt.datetime.now(dt.UTC).date()
-    policies = snap.policies
-    current = snap.policy_on(today) or (policies[-1] if policies else None)
-    policy_options = [_policy_option(snap, p) for p in policies]
-    default_date = today.isoformat()  # the first view answers for today
-    view = permalink.read(request.GET, default_date, list(snap.weapons), list(snap.targets))
-    first_zones = permalink.first_zones(view)
-    config = _page_config(snap, policy_options, default_date, view, first_zones)
-    sources = list(Source.objects.order_by("pk"))
+    steps = timeline.steps(snap)
+    # the first view answers for today unless the address bar names a date
+    view = permalink.read(request.GET, today.isoformat(), list(snap.weapons), list(snap.targets))
+    config = _page_config(snap, steps, view)
+    shown = config["view"]
+    current = next((p for p in snap.policies if p.slug == shown["policy"]), None)
+    quotes, notes = _sources()
+    founding = next((p for p in snap.policies if p.effective_from), None)
     context = {
         "config": config,
-        "policies": policy_options,
+        "policies": steps,
+        "step": next((s for s in steps if s["slug"] == shown["step"]), None),
         "current_policy": current,
-        "weapons": snap.weapons.values(),
+        "weapons": config["weapons"],
         "targets": snap.targets.values(),
-        "quotes": [s for s in sources if s.kind in QUOTED],
-        "notes": [s for s in sources if s.kind not in QUOTED],
-        "known_as_of": snap.known_as_of,
+        "quotes": quotes,
+        "notes": notes,
+        "knowledge": config["knowledge"],
+        "reach_origin": timeline.reach_origin(snap),
+        "founding_date": vocabulary.day_in_words(founding.effective_from) if founding else "",
         "zones": _zone_rows(snap),
         "assumptions": _assumptions(snap),
         "depth_notes": _depth_assumptions(snap, current),
         "statuses": vocabulary.ZONE_STATUSES,
+        "hatched": [s for s in vocabulary.ZONE_STATUSES if s.hatched],
+        "hatch": vocabulary.HATCH,
+        "narrow_media": vocabulary.NARROW_MEDIA,
+        "favicon": vocabulary.favicon_url(),
         "css_variables": vocabulary.css_variables(),
     }
     response = render(request, "front/index.html", context)
     # The first view's zones start downloading with the page (startup.js asks for this URL).
-    response["Link"] = f"<{first_zones['url']}>; rel=preload; as=fetch; crossorigin"
+    response["Link"] = f"<{config['firstZones']['url']}>; rel=preload; as=fetch; crossorigin"
     return response
 
 

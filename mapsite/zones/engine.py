@@ -2,7 +2,8 @@
 
 `verdict_at` is what the API, the map and the tests all call; `rules` composes the
 areas' rules. Each reason has a code (what it is about) and its text, so nothing depends
-on the order they come in. Every verdict says how far the record reaches (`known_as_of`).
+on the order they come in; exactly one reason, the one that says why, has `main` true.
+Every verdict says how far the record reaches (`known_as_of`).
 """
 
 import datetime as dt
@@ -46,7 +47,8 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
     result = _empty(snap, policy, point, weapon, target, day)
     if policy is None:
         text = f"No policy version in the data is in force on {day.isoformat()}."
-        result["reasons"] = [reason("no-policy", text), *_knowledge(snap, day)]
+        main = reason("no-policy", text)
+        result["reasons"] = _marked([main, *_knowledge(snap, day)], main)
         return result
 
     index = point_index.for_version(snap.version)
@@ -59,7 +61,8 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
     policy_line = reason("policy", f"Policy in force on {day.isoformat()}: {policy.title}.")
     if answer is None:
         text = "This point is outside Ukraine and Russia: the reported policy does not cover it."
-        result["reasons"] = [policy_line, reason("not-covered", text), *_knowledge(snap, day)]
+        main = reason("not-covered", text)
+        result["reasons"] = _marked([policy_line, main, *_knowledge(snap, day)], main)
         return result
 
     area = answer.area
@@ -70,11 +73,19 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
         conditions=answer.conditions,
         zone=area.summary(),
         areas=[a.summary() for a in areas],
-        reasons=[policy_line, where, *answer.reasons, *_depths(areas), *_knowledge(snap, day)],
+        reasons=_marked(
+            [policy_line, where, *answer.reasons, *_depths(areas), *_knowledge(snap, day)],
+            answer.reasons[0] if answer.reasons else where,
+        ),
         sources=_dedupe(answer.sources + policy.sources, _source_key),
         assumptions=_dedupe([a for z in areas for a in z.assumptions], lambda a: a["slug"]),
     )
     return result
+
+
+def _marked(reasons: list[dict], main: dict) -> list[dict]:
+    """The reasons, each with `main`: true only for `main`, the one that says why."""
+    return [{**item, "main": item is main} for item in reasons]
 
 
 def _empty(snap, policy, point, weapon, target, day) -> dict:

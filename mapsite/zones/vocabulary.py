@@ -7,7 +7,9 @@ map config (`page_vocabulary`) and CSS custom properties (`css_variables`).
 """
 
 import datetime as dt
+import functools
 import math
+import urllib.parse
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,6 +31,11 @@ class Status:
     line_opacity: float
     hatched: bool = False
     legend_hint: str = ""
+
+    @property
+    def hatch_id(self) -> str:
+        """The id of the SVG pattern a hatched status is filled with (one, in the page)."""
+        return f"pm-hatch-{self.slug}" if self.hatched else ""
 
 
 PROHIBITED = Status(
@@ -94,6 +101,21 @@ DEFAULT_CENTER = (50.35, 36.6)
 DEFAULT_ZOOM = 8
 MIN_ZOOM = 3
 MAX_ZOOM = 14
+# Cities labelled at each zoom: the smallest population shown from that zoom up (zoom 10 and
+# closer: every city the page carries), and the population from which a city is "major".
+PLACE_POPULATION_FROM_ZOOM = ((MIN_ZOOM, 1_000_000), (6, 400_000), (7, 150_000), (8, 20_000))
+PLACE_POPULATION_FROM_ZOOM += ((9, 15_000), (10, 0))
+MAJOR_PLACE_POPULATION = 300_000
+OBLAST_LABELS_FROM_ZOOM = 7  # oblast names are shown from this zoom in
+PLACE_ZOOM = 9  # a place found by the search is shown at least this close
+
+# The phone layout: the panel becomes a sheet under the map (the stylesheet and the script).
+NARROW_MEDIA = "(max-width: 760px)"
+# Each weapon's reach ring its own dash (SVG dash arrays), in the weapons' order; the map
+# and the legend draw the same ones.
+REACH_DASHES = ("10 6", "3 6", "14 4 3 4")
+# The hatch of a hatched status (its fill as a tint under stripes of its fill), in pixels.
+HATCH = {"size": 9, "stripe_width": 2.5, "stripe_opacity": 0.55}
 
 
 def status_order_sql(column: str) -> str:
@@ -137,11 +159,49 @@ def simplify_ladder() -> list[int]:
     return [step for step in steps if step <= SIMPLIFY_MAX_METRES]
 
 
-def tolerance_for(lat: float, zoom: int) -> int:
-    """The zones' display tolerance in metres for a map centred at `lat` and `zoom`."""
+# The page looks tolerances up in a table by zoom and by latitude band of TOLERANCE_LAT_STEP
+# degrees (the table is handed to it whole): the server and the page cannot disagree.
+TOLERANCE_LAT_STEP = 5
+
+
+def _band_tolerance(band: int, zoom: int) -> int:
+    lat = min(90, band * TOLERANCE_LAT_STEP)
     metres_per_pixel = EQUATOR_METRES_PER_PIXEL * math.cos(math.radians(lat)) / 2**zoom
     wanted = one_figure(metres_per_pixel * SIMPLIFY_PIXELS)
     return int(min(max(SIMPLIFY_MIN_METRES, wanted), SIMPLIFY_MAX_METRES))
+
+
+@functools.cache
+def tolerance_table() -> dict[int, list[int]]:
+    """For each zoom, the tolerance of each latitude band (0°, 5°, … 90°, nearest band)."""
+    bands = range(90 // TOLERANCE_LAT_STEP + 1)
+    return {
+        zoom: [_band_tolerance(band, zoom) for band in bands]
+        for zoom in range(MIN_ZOOM, MAX_ZOOM + 1)
+    }
+
+
+def tolerance_for(lat: float, zoom: int) -> int:
+    """The zones' display tolerance in metres for a map centred at `lat` and `zoom`."""
+    zoom = max(MIN_ZOOM, min(MAX_ZOOM, int(zoom)))
+    return tolerance_table()[zoom][round(abs(lat) / TOLERANCE_LAT_STEP)]
+
+
+# The reference layers are fetched once, for the first view: oblasts and the border no
+# finer / coarser than these, and the outline basemap coarse (a multiple of the zones').
+REFERENCE_SIMPLIFY = {"oblasts_min": 300, "border_max": 200}
+BASEMAP_SIMPLIFY = {"factor": 4, "min": 2000}
+
+
+def reference_tolerances(lat: float, zoom: int) -> dict[str, int]:
+    """Each reference layer's tolerance (on the ladder) for a first view at `lat`, `zoom`."""
+    zones = tolerance_for(lat, zoom)
+    basemap = max(zones * BASEMAP_SIMPLIFY["factor"], BASEMAP_SIMPLIFY["min"])
+    return {
+        "oblasts": max(zones, REFERENCE_SIMPLIFY["oblasts_min"]),
+        "border": min(zones, REFERENCE_SIMPLIFY["border_max"]),
+        "countries": int(min(one_figure(basemap), SIMPLIFY_MAX_METRES)),
+    }
 
 
 # --- Dates in words --------------------------------------------------------------------------
@@ -190,19 +250,49 @@ def css_variables() -> str:
     )
 
 
+def favicon_url() -> str:
+    """The page's icon, in the vocabulary's colours, as a data: URL."""
+    ink, land, safe = MAP_COLOURS["ink"], CONDITIONAL.fill, PERMITTED.fill
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+        f'<rect width="32" height="32" rx="6" fill="{ink}"/>'
+        f'<path d="M4 20 C10 14 16 22 28 12 V28 H4Z" fill="{land}"/>'
+        '<path d="M4 20 C10 14 16 22 28 12" fill="none" stroke="#fff" stroke-width="2.5"/>'
+        f'<circle cx="11" cy="11" r="3.5" fill="{safe}" stroke="#fff" stroke-width="1.5"/></svg>'
+    )
+    return "data:image/svg+xml," + urllib.parse.quote(svg)
+
+
+def place_population_by_zoom() -> dict[int, int]:
+    """The smallest city population labelled at each zoom."""
+    shown, table = PLACE_POPULATION_FROM_ZOOM[0][1], {}
+    steps = dict(PLACE_POPULATION_FROM_ZOOM)
+    for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):
+        shown = steps.get(zoom, shown)
+        table[zoom] = shown
+    return table
+
+
 def page_vocabulary() -> dict:
     """What the page's scripts need of the vocabulary, for the map config."""
+    statuses = {}
+    for status in VERDICT_STATUSES:
+        statuses[status.slug] = {**asdict(status), "hatch_id": status.hatch_id}
     return {
-        "statuses": {status.slug: asdict(status) for status in VERDICT_STATUSES},
+        "statuses": statuses,
         "kinds": KIND_LABEL,
         "confidence": CONFIDENCE,
         "deepStrikeWeapon": DEEP_STRIKE_WEAPON,
         "colours": MAP_COLOURS,
         "minZoom": MIN_ZOOM,
         "maxZoom": MAX_ZOOM,
-        "simplify": {
-            "pixels": SIMPLIFY_PIXELS,
-            "equatorMetresPerPixel": EQUATOR_METRES_PER_PIXEL,
-            "ladder": simplify_ladder(),
+        "narrowMedia": NARROW_MEDIA,
+        "zoom": {
+            "placePopulation": place_population_by_zoom(),
+            "majorPlacePopulation": MAJOR_PLACE_POPULATION,
+            "oblastLabelsFrom": OBLAST_LABELS_FROM_ZOOM,
+            "place": PLACE_ZOOM,
         },
+        # tolerances[zoom][band]: the band of a latitude is round(|lat| / latStep)
+        "simplify": {"latStep": TOLERANCE_LAT_STEP, "tolerances": tolerance_table()},
     }

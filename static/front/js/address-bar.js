@@ -54,8 +54,7 @@
   // The download link (the zones on screen) and the address bar follow the view.
   PM.updateLinks = function () {
     var state = PM.state;
-    PM.byId("download-link").href = "/api/zones.geojson?date=" + encodeURIComponent(state.date) +
-      "&bbox=" + bboxParam(PM.map.getBounds()) + "&download=1";
+    PM.byId("download-link").href = PM.url("download", { date: state.date, bbox: bboxParam(PM.map.getBounds()) });
     PM.writePermalink(state);
   };
 

@@ -8,10 +8,6 @@
   var COLOURS = PM.config.colours;
   var PANES = [["basemap", 150], ["oblasts", 410], ["borders", 420], ["reach", 430], ["places", 450]];
 
-  function simplifyFor(map) {
-    return PM.toleranceFor(map.getCenter().lat, map.getZoom());
-  }
-
   function label(text) {
     return PM.el("span", { class: "", text: text });
   }
@@ -51,16 +47,16 @@
     };
   }
 
-  // Reference layers: fetched once, at a detail suited to the first view.
-  function loadReference(map, layers) {
-    var tolerance = simplifyFor(map);
-    PM.getJSON("/api/layers/oblasts.geojson?simplify=" + Math.max(tolerance, 300)).then(function (data) {
+  // Reference layers: fetched once, at the detail the server chose for the first view.
+  function loadReference(layers) {
+    var urls = PM.config.firstLayers;
+    PM.getJSON(urls.oblasts).then(function (data) {
       layers.oblasts.addData(data);
     }).catch(function () {});
-    PM.getJSON("/api/layers/border.geojson?simplify=" + Math.min(tolerance, 200)).then(function (data) {
+    PM.getJSON(urls.border).then(function (data) {
       layers.border.addData(data);
     }).catch(function () {});
-    PM.getJSON("/api/layers/kharkiv-segment.geojson").then(function (data) {
+    PM.getJSON(urls["kharkiv-segment"]).then(function (data) {
       L.geoJSON(data, { pane: "borders", interactive: false, style: { color: COLOURS["border-halo"], weight: 9, opacity: 0.85 } })
         .addTo(layers.segment);
       L.geoJSON(data, { pane: "borders", interactive: false,
@@ -70,33 +66,25 @@
 
   // The outline basemap (land over a sea-coloured background), drawn under the tiles.
   // Online tiles hide it, so it is fetched only once they fail or are switched off;
-  // the zones above it carry the detail, so it can be coarse.
+  // the zones above it carry the detail, so it is coarse (the server's first-view URL).
   function outlineBasemap(map, layers) {
     var requested = false;
     return function showOutlineBasemap() {
       if (requested) return;
       requested = true;
-      // Coarse, at least 2 km, and on the API's ladder.
-      var tolerance = PM.ladderStep(Math.max(simplifyFor(map) * 4, 2000));
-      PM.getJSON("/api/layers/countries.geojson?simplify=" + tolerance).then(function (data) {
+      PM.getJSON(PM.config.firstLayers.countries).then(function (data) {
         layers.basemap.addData(data);
         map.getContainer().setAttribute("data-basemap", "outline");
       }).catch(function () { requested = false; });
     };
   }
 
-  // Cities: the page carries the largest places; smaller ones appear as you zoom in.
-  function minPopulation(zoom) {
-    if (zoom <= 5) return 1000000;
-    if (zoom === 6) return 400000;
-    if (zoom === 7) return 150000;
-    if (zoom === 8) return 20000;
-    if (zoom === 9) return 15000;
-    return 0;
-  }
+  // Cities: the page carries the largest places; smaller ones appear as you zoom in
+  // (config.zoom: the smallest population labelled at each zoom, from the vocabulary).
+  var ZOOM = PM.config.zoom;
 
   function placeMarker(place) {
-    var major = place.population >= 300000;
+    var major = place.population >= ZOOM.majorPlacePopulation;
     var marker = L.circleMarker([place.lat, place.lon], {
       pane: "places", interactive: false, radius: major ? 4.5 : 3.2,
       color: COLOURS["border-halo"], weight: 1.5, fillColor: COLOURS.ink, fillOpacity: 1
@@ -111,13 +99,13 @@
   function createPlaces(map, layers) {
     var markers = PM.config.places.map(placeMarker);
     function updatePlaces() {
-      var min = minPopulation(map.getZoom());
+      var min = ZOOM.placePopulation[map.getZoom()];
       markers.forEach(function (item) {
         var show = item.population >= min;
         if (show && !layers.places.hasLayer(item.marker)) layers.places.addLayer(item.marker);
         if (!show && layers.places.hasLayer(item.marker)) layers.places.removeLayer(item.marker);
       });
-      L.DomUtil[map.getZoom() < 7 ? "addClass" : "removeClass"](map.getContainer(), "hide-oblast-labels");
+      L.DomUtil[map.getZoom() < ZOOM.oblastLabelsFrom ? "addClass" : "removeClass"](map.getContainer(), "hide-oblast-labels");
     }
     map.on("zoomend", updatePlaces);
     updatePlaces();
@@ -146,7 +134,7 @@
     function addExtras() {
       if (extrasAdded) return;
       extrasAdded = true;
-      loadReference(map, layers);
+      loadReference(layers);
       createPlaces(map, layers);
     }
     return {

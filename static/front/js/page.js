@@ -16,7 +16,7 @@
 
   // The zones for the date shown, at the detail the view needs (again if `force`).
   PM.loadZones = function (force) {
-    return PM.view.loadZones(PM.state.date, force).catch(zonesFailed);
+    return PM.view.loadZones(PM.state.date, PM.state.policy, force).catch(zonesFailed);
   };
 
   function describeMap(container) {
@@ -30,7 +30,7 @@
     var layer = L.tileLayer(config.tileUrl, {
       attribution: config.tileAttribution,
       referrerPolicy: "strict-origin-when-cross-origin",
-      maxZoom: 19,
+      maxZoom: config.maxZoom,
       detectRetina: false
     });
     var loaded = 0;
@@ -58,7 +58,7 @@
       "Cities": layers.places
     };
     config.weapons.forEach(function (weapon) {
-      overlays[PM.reachLabel(weapon)] = layers.reach[weapon.slug];
+      overlays[weapon.reach_label] = layers.reach[weapon.slug];
     });
     overlays["Launch point reach"] = layers.launch;
     L.control.layers({ "OpenStreetMap tiles": tiles.layer, "Outline basemap only": outlineOnly }, overlays, {
@@ -150,7 +150,6 @@
     var view = PM.view = PM.createLayers(map);
     setupBackground(map, view);
     setupPhoneLayout(map);
-    PM.labelDeepStrikeLegend();
     setupMap(map);
     PM.setupVerdictPanel(map);
     PM.setupPolicySwitch();

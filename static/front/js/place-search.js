@@ -135,11 +135,11 @@
     box.input.addEventListener("blur", function () { setTimeout(function () { close(box); }, 150); });
   };
 
-  // A place chosen: the map goes there (at least at zoom 9) and asks about it.
+  // A place chosen: the map goes there (at least at the vocabulary's place zoom) and asks.
   PM.setupPlaceSearch = function (map) {
     PM.initSearch(function (place) {
       var point = { lat: place.lat, lon: place.lon };
-      map.setView([point.lat, point.lon], Math.max(map.getZoom(), 9));
+      map.setView([point.lat, point.lon], Math.max(map.getZoom(), PM.config.zoom.place));
       PM.ask(point, place.name);
     });
   };

@@ -1,5 +1,7 @@
-/* The policy switch: the date the map shows, the policy version in force on it (its title
-   and summary, its rows in the zone table), and the note on what that version changed. */
+/* The timeline: the policy versions in order (config.policies, as the server worded them),
+   stepped through by slug with Earlier / Later or chosen from the list. A step sets the date
+   the map shows (kept in the address bar) and the version it draws (`shows`: a disputed
+   version is stepped to, marked "Not applied", and never drawn as the rule). */
 (function () {
   "use strict";
   var PM = window.PolicyMap;
@@ -13,7 +15,7 @@
 
   // "What changed on 17 June 2024: ...", with the changed areas' dashed outline named.
   function showChangesHere(note, policy, here) {
-    note.appendChild(el("strong", { text: "What changed on " + PM.formatDate(policy.effective_from) + ": " }));
+    note.appendChild(el("strong", { text: "What changed on " + policy.from_text + ": " }));
     note.appendChild(document.createTextNode(policy.changes + " "));
     if (here.length) {
       note.appendChild(document.createTextNode("Dashed outline: " + here.map(function (c) {
@@ -24,9 +26,9 @@
 
   // What the next version changed, with a button that shows it.
   function showChangesAhead(note, next) {
-    note.appendChild(document.createTextNode("On " + PM.formatDate(next.effective_from) + ": " + next.changes + " "));
+    note.appendChild(document.createTextNode("On " + next.from_text + ": " + next.changes + " "));
     var button = el("button", { type: "button", class: "link-button", text: "Show that version" });
-    button.addEventListener("click", function () { PM.setDate(next.date); });
+    button.addEventListener("click", function () { PM.setStep(next.slug); });
     note.appendChild(button);
   }
 
@@ -44,41 +46,81 @@
     note.hidden = !note.firstChild;
   }
 
-  // Past the newest source, the map says that nothing later is recorded.
+  // Where the record ends: past the newest source, the map says nothing later is known.
   function showKnowledge() {
-    var after = config.knownAsOf && PM.state.date > config.knownAsOf;
-    $("known-as-of").classList.toggle("known-as-of--past", !!after);
+    var knowledge = config.knowledge;
+    var after = !!knowledge.knownAsOf && PM.state.date > knowledge.knownAsOf;
+    $("known-as-of").textContent = after ? knowledge.beyond : knowledge.within;
+    $("known-as-of").classList.toggle("known-as-of--past", after);
   }
 
-  PM.showPolicy = function () {
-    var policy = PM.policyOn(PM.state.date);
+  // The step buttons, the list's marks and the disputed version's "Not applied" note.
+  function showStep(step, policy) {
+    $("step-position").textContent = step ? step.position : "";
+    $("step-prev").disabled = !step || step.first;
+    $("step-next").disabled = !step || step.last;
     radios().forEach(function (radio) {
       radio.checked = !!policy && radio.getAttribute("data-policy") === policy.slug;
     });
+    Array.prototype.forEach.call(document.querySelectorAll(".policy-option--disputed"), function (option) {
+      var current = !!step && option.getAttribute("data-policy") === step.slug;
+      option.classList.toggle("policy-option--current", current);
+      if (current) option.setAttribute("aria-current", "step");
+      else option.removeAttribute("aria-current");
+    });
+    var disputed = !!step && step.disputed;
+    $("disputed-note").hidden = !disputed;
+    $("disputed-note").textContent = disputed ? step.not_applied : "";
+    $("policy-prohibition").textContent = step ? step.prohibition : "";
+    $("policy-ring").textContent = step ? step.ring : "";
+  }
+
+  // The page as the state's step and drawn version (state.step, state.policy) say.
+  PM.showPolicy = function () {
+    var step = PM.policy(PM.state.step);
+    var policy = PM.policy(PM.state.policy);
+    showStep(step, policy);
     if (policy) {
       $("policy-title").textContent = policy.title + ".";
       $("policy-summary-text").textContent = policy.summary;
       $("policy-summary-panel").textContent = policy.summary;
-      $("policy-deep").textContent = policy.deep;
     }
     Array.prototype.forEach.call(document.querySelectorAll("#zones-table tbody tr"), function (row) {
       row.hidden = !policy || row.getAttribute("data-policy") !== policy.slug;
     });
-    showChangeNote(policy);
+    showChangeNote(step && step.disputed ? null : policy);
     showKnowledge();
   };
 
-  PM.setDate = function (date) {
-    PM.state.date = date;
+  // Step to a version by slug: its date, the version the map draws for it.
+  PM.setStep = function (slug) {
+    var step = PM.policy(slug);
+    if (!step) return;
+    PM.state.step = step.slug;
+    PM.state.policy = step.shows;
+    PM.state.date = step.date;
     PM.showPolicy();
     PM.loadZones(true);
     PM.updateLinks();
     PM.reask();
   };
 
+  // Earlier / Later; a button disabled at an end hands the keyboard focus to the other.
+  function stepBy(offset, button, other) {
+    var policies = config.policies;
+    var index = policies.indexOf(PM.policy(PM.state.step)) + offset;
+    if (index >= 0 && index < policies.length) PM.setStep(policies[index].slug);
+    if (button.disabled) other.focus();
+  }
+
   PM.setupPolicySwitch = function () {
     radios().forEach(function (radio) {
-      radio.addEventListener("change", function () { if (radio.checked) PM.setDate(radio.value); });
+      radio.addEventListener("change", function () {
+        if (radio.checked) PM.setStep(radio.getAttribute("data-policy"));
+      });
     });
+    var prev = $("step-prev"), next = $("step-next");
+    prev.addEventListener("click", function () { stepBy(-1, prev, next); });
+    next.addEventListener("click", function () { stepBy(1, next, prev); });
   };
 })();

@@ -1,27 +1,14 @@
 /* Weapon reach rings: each weapon's reach from the Kharkiv border segment (the panel's
    checkboxes, the layer control and the address bar agree on which are shown) or from a
-   launch point (launch-point.js), and the names the legend and the layer control give them. */
+   launch point (launch-point.js). The server names each ring (weapon.reach_label: a reach,
+   not a policy line) and gives its dash (weapon.dash), as the legend shows them. */
 (function () {
   "use strict";
   var PM = window.PolicyMap;
 
   var COLOURS = PM.config.colours;
-  // Each weapon its own dash (the legend draws the same ones, in the same order).
-  var DASHES = ["10 6", "3 6", "14 4 3 4"];
   // The border's rings are on the map (PM.showBorderReach, after the zones are drawn).
   var live = false;
-
-  // The layer control's and the legend's name for a weapon's reach from the Kharkiv
-  // border; the deep-strike band's ring (config.deepStrikeWeapon) says what it marks:
-  // "Deep strikes begin: ATACMS reach, 300 km from the Kharkiv border".
-  PM.reachLabel = function (weapon) {
-    var name = weapon.name.replace(/ \(.*\)$/, "");
-    var km = PM.formatNumber(weapon.range_km);
-    if (weapon.slug === PM.config.deepStrikeWeapon) {
-      return "Deep strikes begin: " + name + " reach, " + km + " km from the Kharkiv border";
-    }
-    return name + " reach from the Kharkiv border (" + km + " km)";
-  };
 
   function reachUrl(weapon, from) {
     return "/api/reach.geojson?weapon=" + encodeURIComponent(weapon) +
@@ -32,10 +19,9 @@
   function ringLabel(weapon, info, from, data, bounds) {
     var props = (data.features[0] || {}).properties || {};
     var km = props.range_km || info.range_km;
-    var text = (info.name || weapon) + ": " + PM.formatNumber(km) + " km" +
-      (from ? " from launch point" : " from the Kharkiv border");
-    // The deep-strike band's ring says what it marks, as the legend does.
-    if (!from && weapon === PM.config.deepStrikeWeapon) text = PM.reachLabel(info);
+    // From the border, the ring's name as the legend and the layer control give it.
+    var text = from ? (info.name || weapon) + ": " + PM.formatNumber(km) + " km from launch point"
+      : info.reach_label;
     return L.tooltip({ permanent: true, direction: "top",
       className: "reach-label" + (from ? "" : " reach-label--" + weapon), pane: "tooltipPane" })
       .setLatLng([bounds.getNorth(), bounds.getCenter().lng])
@@ -54,7 +40,7 @@
       loaded = true;
       PM.getJSON(reachUrl(weapon, from)).then(function (data) {
         var ring = L.geoJSON(data, { pane: "reach", interactive: false,
-          style: { color: COLOURS.reach, weight: 2.2, opacity: 0.95, dashArray: DASHES[index % DASHES.length],
+          style: { color: COLOURS.reach, weight: 2.2, opacity: 0.95, dashArray: info.dash,
             fill: true, fillColor: COLOURS.reach, fillOpacity: 0.04, className: "reach reach--" + weapon } });
         group.addLayer(ring);
         var bounds = ring.getBounds();
@@ -74,18 +60,6 @@
       rings[weapon.slug] = PM.reachLayer(weapon.slug, null);
     });
     return rings;
-  };
-
-  // The legend names the deep-strike band's ring as the layer control and the map do.
-  PM.labelDeepStrikeLegend = function () {
-    PM.config.weapons.forEach(function (weapon, index) {
-      if (weapon.slug !== PM.config.deepStrikeWeapon) return;
-      var swatch = document.querySelector("#legend .line--reach-" + index);
-      var text = swatch && swatch.nextElementSibling;
-      if (!text) return;
-      text.textContent = PM.reachLabel(weapon);
-      swatch.parentNode.classList.add("legend-deep-strike");
-    });
   };
 
   // The panel's checkboxes, the layer control and the address bar agree. Until the rings

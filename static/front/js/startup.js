@@ -9,40 +9,27 @@
   PM.config = JSON.parse(document.getElementById("map-config").textContent);
   PM.STATUSES = PM.config.statuses;
 
-  // The phone layout (map.css switches to it at the same width).
-  PM.narrow = window.matchMedia("(max-width: 760px)");
+  // The phone layout: narrow.css is linked with the same media query.
+  PM.narrow = window.matchMedia(PM.config.narrowMedia);
 
-  // The ladder step nearest to `metres` (halves up), within the ladder's ends: the API
-  // caches every step as it is (mapsite/zones/vocabulary.py gives the ladder).
-  PM.ladderStep = function (metres) {
-    var ladder = PM.config.simplify.ladder, best = ladder[0];
-    ladder.forEach(function (step) {
-      if (Math.abs(step - metres) <= Math.abs(best - metres)) best = step;
+  // An API URL from the server's template (config.urls), its {names} filled in, encoded.
+  PM.url = function (name, values) {
+    return PM.config.urls[name].replace(/\{(\w+)\}/g, function (whole, key) {
+      return encodeURIComponent(values[key]).replace(/%2C/g, ",");
     });
-    return best;
   };
 
-  // The zones' display tolerance for a map at this latitude and zoom: no finer than the
-  // map draws them, a few screen pixels.
+  // The zones' display tolerance for a map at this latitude and zoom, from the server's
+  // table (mapsite/zones/vocabulary.py works it out; the page only looks it up).
   PM.toleranceFor = function (lat, zoom) {
     var simplify = PM.config.simplify;
-    var metresPerPixel = simplify.equatorMetresPerPixel * Math.cos(lat * Math.PI / 180) / Math.pow(2, zoom);
-    return PM.ladderStep(metresPerPixel * simplify.pixels);
+    zoom = Math.max(PM.config.minZoom, Math.min(PM.config.maxZoom, Math.round(zoom)));
+    return simplify.tolerances[zoom][Math.round(Math.abs(lat) / simplify.latStep)];
   };
 
-  // The policy version in force on an ISO date (the latest that started by then).
-  // A disputed version (reported, then denied) is never the rule.
-  PM.policyOn = function (date) {
-    var found = null;
-    PM.config.policies.forEach(function (policy) {
-      if (!policy.disputed && (!policy.effective_from || policy.effective_from <= date) &&
-          (!policy.effective_to || date < policy.effective_to)) found = policy;
-    });
-    return found;
-  };
-
-  PM.zonesUrl = function (date, tolerance) {
-    return "/api/zones.geojson?date=" + encodeURIComponent(date) + "&simplify=" + tolerance;
+  // A policy version (a step of the timeline) by its slug.
+  PM.policy = function (slug) {
+    return PM.config.policies.filter(function (policy) { return policy.slug === slug; })[0] || null;
   };
 
   // Plain GETs (no custom headers), so the first one can take the page's preload.
@@ -92,6 +79,6 @@
     var map = PM.map = event.detail.map;
     map.setView([first.center.lat, first.center.lon], first.zoom, { animate: false });
     PM.zones = PM.createZones(map);
-    PM.zonesLoaded = PM.zones.load(first.date, true, firstZones.tolerance);
+    PM.zonesLoaded = PM.zones.load(first.date, first.policy, true, firstZones.tolerance);
   }, { once: true });
 })();

@@ -1,5 +1,5 @@
 /* Text into the page: building elements (el, clear, byId) and the wording of statuses,
-   dates, numbers and coordinates. Text from the database only ever enters the page as
+   dates (as the server worded them), numbers and coordinates. Text from the database only ever enters the page as
    text nodes. */
 (function () {
   "use strict";
@@ -36,12 +36,10 @@
     return status ? status.label : slug;
   };
 
-  // "2024-05-30" -> "30 May 2024" in the page's language (a calendar day: no time zone).
-  var dayFormat = new Intl.DateTimeFormat(PM.config.locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-  PM.formatDate = function (iso) {
-    if (!iso) return "";
-    var day = new Date(String(iso) + "T00:00:00Z");
-    return isNaN(day.getTime()) ? String(iso) : dayFormat.format(day);
+  // "2024-05-30" -> "30 May 2024": the server words every date the page may show
+  // (config.dates, from mapsite/zones/vocabulary.py); any other stays as it is.
+  PM.dayText = function (iso) {
+    return iso ? PM.config.dates[iso] || String(iso) : "";
   };
 
   // 24448.9 -> "24,449"; (35.06, 1) -> "35.1". (toLocaleString is slow the first time.)

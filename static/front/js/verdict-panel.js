@@ -33,14 +33,14 @@
     list.appendChild(el("dd", {}, [value]));
   }
 
-  // The reason that says why: not the policy version's, nor where the point is.
+  // The reason that says why: the one the engine marks as the main one.
   function mainReason(reasons) {
-    var main = (reasons || []).filter(function (r) { return r.code !== "policy" && r.code !== "location"; })[0];
+    var main = (reasons || []).filter(function (r) { return r.main; })[0];
     return main ? main.text : "";
   }
 
   function sourceItem(source) {
-    var attribution = [source.speaker, source.publisher, source.date ? PM.formatDate(source.date) : ""]
+    var attribution = [source.speaker, source.publisher, PM.dayText(source.date)]
       .filter(Boolean).join(", ");
     var children = [];
     if (source.quote) children.push(el("blockquote", { text: source.quote }));
@@ -82,7 +82,7 @@
     var weapon = PM.config.weapons.filter(function (w) { return w.slug === q.weapon; })[0];
     var target = PM.config.targets.filter(function (t) { return t.slug === q.target; })[0];
     fact(facts, "Asked for", (weapon ? weapon.name : "any US weapon") + ", " +
-      (target ? target.name.charAt(0).toLowerCase() + target.name.slice(1) : "any target") + ", on " + PM.formatDate(q.date || query.date));
+      (target ? target.name.charAt(0).toLowerCase() + target.name.slice(1) : "any target") + ", on " + PM.dayText(q.date || query.date));
     if (data.distance_to_border_km !== null && data.distance_to_border_km !== undefined) {
       fact(facts, "To the border", PM.formatNumber(data.distance_to_border_km, 1) + " km from the Ukraine\u2013Russia border");
     }

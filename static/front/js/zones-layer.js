@@ -1,55 +1,31 @@
 /* The zones layer, in the head with startup.js so that the first view's zones are drawn
    first: the zones of a date, simplified for the zoom, styled by status as the vocabulary
-   gives it (fill, outline, hatch), with the areas the policy version changed outlined. */
+   gives it (fill, outline, the page's hatch), with the areas the version changed outlined. */
 (function () {
   "use strict";
   var PM = window.PolicyMap;
   var STATUSES = PM.STATUSES;
-  var SVG_NS = "http://www.w3.org/2000/svg";
 
-  function svgEl(tag, attrs) {
-    var node = document.createElementNS(SVG_NS, tag);
-    Object.keys(attrs).forEach(function (key) { node.setAttribute(key, attrs[key]); });
-    return node;
-  }
-
-  // A status's area fill, outline and hatch, as the vocabulary gives them.
-  function addHatchPatterns(renderer) {
-    var svg = renderer._container;
-    var defs = document.createElementNS(SVG_NS, "defs");
-    Object.keys(STATUSES).forEach(function (slug) {
-      var status = STATUSES[slug];
-      if (!status.hatched) return;
-      var pattern = svgEl("pattern", { id: "pm-hatch-" + slug, width: 9, height: 9,
-        patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
-      pattern.appendChild(svgEl("rect", { width: 9, height: 9, fill: status.fill,
-        "fill-opacity": status.fill_opacity }));
-      pattern.appendChild(svgEl("line", { x1: 0, y1: 0, x2: 0, y2: 9, stroke: status.fill,
-        "stroke-width": 2.5, "stroke-opacity": 0.55 }));
-      defs.appendChild(pattern);
-    });
-    svg.insertBefore(defs, svg.firstChild);
-  }
-
+  // A status's area fill and outline as the vocabulary gives them; a hatched status is
+  // filled with its pattern, defined once in the page (templates/front/index.html).
   function zoneStyle(feature) {
     var slug = feature.properties.status;
     var status = STATUSES[slug] || STATUSES.not_covered;
     return {
       className: "zone zone--" + slug, interactive: false,
       color: status.line, weight: status.line_weight, opacity: status.line_opacity,
-      fillColor: status.hatched ? "url(#pm-hatch-" + slug + ")" : status.fill,
+      fillColor: status.hatched ? "url(#" + status.hatch_id + ")" : status.fill,
       fillOpacity: status.hatched ? 1 : status.fill_opacity
     };
   }
 
-  // The areas the policy in force on `date` changed, outlined with a dash.
-  function highlightChanges(changed, renderer, data, date) {
+  // The areas the version drawn (`policy`, a slug) changed, outlined with a dash.
+  function highlightChanges(changed, renderer, data, policy) {
     changed.clearLayers();
-    var policy = PM.policyOn(date);
     if (!policy) return;
     var slugs = {};
     PM.config.changes.forEach(function (change) {
-      if (change.policy === policy.slug) slugs[change.zone] = true;
+      if (change.policy === policy) slugs[change.zone] = true;
     });
     data.features.forEach(function (feature) {
       if (!slugs[feature.properties.slug || feature.id]) return;
@@ -67,16 +43,15 @@
     map.createPane("zones").style.zIndex = 400;
     var renderer = L.svg({ pane: "zones", padding: 0.5 });
     map.addLayer(renderer);
-    addHatchPatterns(renderer);
     var group = L.layerGroup().addTo(map);
     var changed = L.layerGroup().addTo(map);
     var loaded = null, ticket = 0, firstDrawn = false;
 
-    function draw(data, date) {
+    function draw(data, date, policy) {
       var layer = L.geoJSON(data, { pane: "zones", renderer: renderer, style: zoneStyle });
       group.clearLayers();
       group.addLayer(layer);
-      highlightChanges(changed, renderer, data, date);
+      highlightChanges(changed, renderer, data, policy);
       var container = map.getContainer();
       container.setAttribute("data-zones", String(data.features.length));
       container.setAttribute("data-zones-date", date);
@@ -86,16 +61,17 @@
       }
     }
 
-    function load(date, force, tolerance) {
+    // The zones of `date`, with the areas `policy` (the version in force then) changed.
+    function load(date, policy, force, tolerance) {
       tolerance = tolerance || PM.toleranceFor(map.getCenter().lat, map.getZoom());
       if (loaded && loaded.date === date &&
           (loaded.tolerance === tolerance || (!force && loaded.tolerance <= tolerance * 1.5))) {
         return Promise.resolve(false);
       }
       var mine = ++ticket;
-      return PM.getJSON(PM.zonesUrl(date, tolerance)).then(function (data) {
+      return PM.getJSON(PM.url("zones", { date: date, simplify: tolerance })).then(function (data) {
         if (mine !== ticket) return false;  // a newer request (another date) won
-        draw(data, date);
+        draw(data, date, policy);
         loaded = { date: date, tolerance: tolerance };
         return true;
       });
