@@ -6,7 +6,6 @@ Only published zones are ever visible here.
 
 import re
 
-from django.contrib.gis.geos import Point
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 
@@ -43,7 +42,7 @@ def verdict(request: HttpRequest) -> HttpResponse:
 
     def render() -> bytes:
         try:
-            result = engine.verdict_at(Point(lon, lat, srid=4326), weapon, target, day)
+            result = engine.verdict_at(engine.LonLat(lon, lat), weapon, target, day)
         except engine.UnknownChoice as exc:
             raise BadParam(exc.field, str(exc)) from None
         rendered.append(True)

@@ -7,6 +7,7 @@ Every verdict says how far the record reaches (`known_as_of`).
 """
 
 import datetime as dt
+from typing import NamedTuple
 
 from mapsite.zones import point_index, rules, snapshot, vocabulary
 from mapsite.zones.rules import reason
@@ -35,29 +36,61 @@ def _source_key(source: dict):
     return (source["publisher"], source["quote"], source["note"])
 
 
+class LonLat(NamedTuple):
+    """A point as the engine reads it (a GEOS Point has the same `x` and `y`)."""
+
+    x: float
+    y: float
+
+
+PARTS_MAX = 20_000  # answers kept per snapshot, each for one set of areas, question and day
+
+
 def verdict_at(point, weapon: str | None = None, target: str | None = None, day=None) -> dict:
-    """The verdict at a GEOS point (lon/lat, WGS84) for a weapon, a target and a day."""
+    """The verdict at a point (lon/lat, WGS84: a LonLat or a GEOS Point) for a weapon, a
+    target and a day."""
     snap = snapshot.current()
     if weapon is not None and weapon not in snap.weapons:
         raise UnknownChoice("weapon", weapon, sorted(snap.weapons))
     if target is not None and target not in snap.targets:
         raise UnknownChoice("target", target, sorted(snap.targets))
     day = day or dt.datetime.now(dt.UTC).date()
+    lon, lat = point.x, point.y
     policy = snap.policy_on(day)
-    result = _empty(snap, policy, point, weapon, target, day)
+    query = {"lat": lat, "lon": lon, "weapon": weapon, "target": target, "date": day.isoformat()}
     if policy is None:
+        result = _empty(snap, policy)
         text = f"No policy version in the data is in force on {day.isoformat()}."
         main = reason("no-policy", text)
-        result["reasons"] = _marked([main, *_knowledge(snap, day)], main)
+        result.update(query=query, reasons=_marked([main, *_knowledge(snap, day)], main))
         return result
 
     index = point_index.for_version(snap.version)
-    inside, border_m, nearby = index.lookup_at(point.x, point.y, policy.id, NEARBY_KM)
-    if border_m is not None:
-        result["distance_to_border_km"] = round(border_m / 1000, 1)
+    inside, border_m, nearby = index.lookup_at(lon, lat, policy.id, NEARBY_KM)
+    # What the point's areas answer does not depend on the point: built once per snapshot
+    # for each set of areas, question and day, then shared (never changed) by every verdict.
+    parts = snap.responses.setdefault("verdict-parts", {})
+    key = (policy.id, tuple(inside), weapon, target, day)
+    part = parts.get(key)
+    if part is None:
+        if len(parts) >= PARTS_MAX:
+            parts.clear()
+        part = parts[key] = _answer(snap, policy, inside, weapon, target, day)
+    here = {area["slug"] for area in part["areas"]}
+    return {
+        **part,
+        "query": query,
+        "distance_to_border_km": round(border_m / 1000, 1) if border_m is not None else None,
+        "nearby": _nearby(snap, nearby, here),
+    }
+
+
+def _answer(snap, policy, inside: list[int], weapon, target, day) -> dict:
+    """The verdict for the public areas `inside` (zone ids) of `policy`, but the point's own
+    fields (query, distance to the border, nearby)."""
+    result = _empty(snap, policy)
     areas = sorted((snap.zones[i] for i in inside if i in snap.zones), key=lambda z: z.slug)
     answer = rules.compose(areas, snap, weapon, target)
-    result["nearby"] = _nearby(snap, nearby, {a.id for a in areas})
     policy_line = reason("policy", f"Policy in force on {day.isoformat()}: {policy.title}.")
     if answer is None:
         text = "This point is outside Ukraine and Russia: the reported policy does not cover it."
@@ -88,7 +121,7 @@ def _marked(reasons: list[dict], main: dict) -> list[dict]:
     return [{**item, "main": item is main} for item in reasons]
 
 
-def _empty(snap, policy, point, weapon, target, day) -> dict:
+def _empty(snap, policy) -> dict:
     return {
         "status": "not_covered",
         "label": vocabulary.NOT_COVERED.label,
@@ -97,13 +130,7 @@ def _empty(snap, policy, point, weapon, target, day) -> dict:
         "areas": [],
         "policy": {**policy.as_dict(), "known_as_of": _iso(snap.known_as_of)} if policy else None,
         "known_as_of": _iso(snap.known_as_of),
-        "query": {
-            "lat": point.y,
-            "lon": point.x,
-            "weapon": weapon,
-            "target": target,
-            "date": day.isoformat(),
-        },
+        "query": None,
         "reasons": [],
         "sources": [],
         "assumptions": [],
@@ -121,12 +148,12 @@ def _names_of(areas) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _nearby(snap, nearby, here: set[int]) -> list[dict]:
+def _nearby(snap, nearby, here: set[str]) -> list[dict]:
     return sorted(
         (
             {**snap.zones[zone_id].summary(), "distance_km": round(metres / 1000, 2)}
             for zone_id, metres in nearby
-            if zone_id in snap.zones and zone_id not in here
+            if zone_id in snap.zones and snap.zones[zone_id].slug not in here
         ),
         key=lambda item: (item["distance_km"], item["slug"]),
     )

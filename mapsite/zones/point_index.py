@@ -42,7 +42,7 @@ class PolicyPieces:
 
     tree: shapely.STRtree
     pieces: np.ndarray
-    measured: np.ndarray  # each piece with its edges' geodesics traced, for distances
+    measured: np.ndarray  # each piece, its edges' geodesics traced, in Mercator: for distances
     zone_ids: np.ndarray
 
 
@@ -104,8 +104,20 @@ def _pieces(policy_id: int) -> PolicyPieces:
     zone_ids = np.array([row[0] for row in rows], dtype=np.int64)
     pieces = shapely.from_wkb([bytes(row[1]) for row in rows])
     shapely.prepare(pieces)
-    measured = np.array([_geodesic_polygon(piece, PIECE_STEP_M) for piece in pieces])
+    traced = [_geodesic_polygon(piece, PIECE_STEP_M) for piece in pieces]
+    measured = shapely.transform(np.array(traced, dtype=object), _mercator)
     return PolicyPieces(shapely.STRtree(pieces), pieces, measured, zone_ids)
+
+
+def _mercator(coords: np.ndarray) -> np.ndarray:
+    """Mercator (on the sphere, of geodetic lon/lat): conformal, so the foot of a
+    perpendicular from a point to a shape some kilometres away is where it should be."""
+    lam, phi = np.radians(coords[:, 0]), np.radians(coords[:, 1])
+    return np.stack([lam, np.log(np.tan(np.pi / 4 + phi / 2))], -1)
+
+
+def _from_mercator(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.degrees(xy[:, 0]), np.degrees(2 * np.arctan(np.exp(xy[:, 1])) - np.pi / 2)
 
 
 def _to_plane(lon0: float, lat0: float):
@@ -124,13 +136,12 @@ def _to_plane(lon0: float, lat0: float):
     return forward, back
 
 
-def _metres_to_many(lon: float, lat: float, geometries: np.ndarray) -> np.ndarray:
-    """Geodesic metres from a point to each of some nearby geometries it is not inside: the
-    foot found in the plane tangent at the point, then measured on the ellipsoid."""
-    forward, back = _to_plane(lon, lat)
-    local = shapely.transform(geometries, forward)
-    feet = shapely.get_coordinates(shapely.shortest_line(shapely.Point(0.0, 0.0), local))[1::2]
-    foot_lons, foot_lats = back(feet[:, 0], feet[:, 1])
+def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> np.ndarray:
+    """Geodesic metres from a point to each of some nearby shapes (in Mercator) it is not
+    inside: the foot found in Mercator, then measured on the ellipsoid."""
+    origin = shapely.Point(_mercator(np.array([[lon, lat]]))[0])
+    feet = shapely.get_coordinates(shapely.shortest_line(origin, shapes))[1::2]
+    foot_lons, foot_lats = _from_mercator(feet)
     count = len(feet)
     return GEOD.inv(np.full(count, lon), np.full(count, lat), foot_lons, foot_lats)[2]
 
@@ -187,13 +198,14 @@ class PointIndex:
         inside = sorted({int(z) for z in index.zone_ids[index.tree.query(point, "intersects")]})
         box = box_degrees(lat, radius_km)
         window = shapely.box(lon - box, lat - box, lon + box, lat + box)
-        candidates = [i for i in index.tree.query(window) if index.zone_ids[i] not in inside]
+        candidates = index.tree.query(window)
+        zone_ids = index.zone_ids[candidates].tolist()
+        kept = [k for k, zone_id in enumerate(zone_ids) if zone_id not in inside]
         nearest = dict.fromkeys(inside, 0.0)
-        if candidates:
-            metres = _metres_to_many(lon, lat, index.measured[candidates])
-            for i, distance in zip(candidates, metres.tolist(), strict=True):
-                zone_id = int(index.zone_ids[i])
-                nearest[zone_id] = min(distance, nearest.get(zone_id, math.inf))
+        if kept:
+            metres = _metres_to_many(lon, lat, index.measured[candidates[kept]])
+            for k, distance in zip(kept, metres.tolist(), strict=True):
+                nearest[zone_ids[k]] = min(distance, nearest.get(zone_ids[k], math.inf))
         radius = radius_km * 1000
         nearby = [[zone_id, m] for zone_id, m in sorted(nearest.items()) if m <= radius]
         return inside, self.border_metres(lon, lat), nearby
