@@ -1,6 +1,7 @@
 """The policy engine on its own, without HTTP: statuses, reason codes, strictness, errors."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -131,3 +132,17 @@ def test_exactly_one_reason_is_the_main_one(point, weapon, target, main):
     chosen = next(r for r in result["reasons"] if r["main"])
     assert chosen["code"] == main
     assert chosen["code"] not in ("policy", "location")
+
+
+@pytest.mark.parametrize(
+    "lon, lat, day",
+    [(36.58, 50.6, "2024-05-30"), (38.35, 51.75, "2025-09-01"), (27.56, 53.9, "2024-12-01")],
+)
+@pytest.mark.parametrize("weapon, target", [(None, None), ("atacms", "other-military")])
+def test_the_json_verdict_is_the_verdict(lon, lat, day, weapon, target):
+    """The API's bytes, spliced from the shared part's JSON, say what verdict_at says."""
+    point, on = engine.LonLat(lon, lat), dt.date.fromisoformat(day)
+    first = json.loads(engine.verdict_json(point, weapon, target, on))
+    again = json.loads(engine.verdict_json(point, weapon, target, on))  # from the shared part
+    assert first == again == engine.verdict_at(point, weapon, target, on)
+    assert engine.verdict_json(point, weapon, target, on).decode().count('"query"') == 1

@@ -42,11 +42,11 @@ def verdict(request: HttpRequest) -> HttpResponse:
 
     def render() -> bytes:
         try:
-            result = engine.verdict_at(engine.LonLat(lon, lat), weapon, target, day)
+            body = engine.verdict_json(engine.LonLat(lon, lat), weapon, target, day)
         except engine.UnknownChoice as exc:
             raise BadParam(exc.field, str(exc)) from None
         rendered.append(True)
-        return dumps(result)
+        return body
 
     body = cached(snap, ("verdict", lat, lon, weapon, target, day), render)
     response = serve(request, body, JSON)

@@ -7,6 +7,8 @@ Every verdict says how far the record reaches (`known_as_of`).
 """
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from mapsite.zones import point_index, rules, snapshot, vocabulary
@@ -49,6 +51,37 @@ PARTS_MAX = 20_000  # answers kept per snapshot, each for one set of areas, ques
 def verdict_at(point, weapon: str | None = None, target: str | None = None, day=None) -> dict:
     """The verdict at a point (lon/lat, WGS84: a LonLat or a GEOS Point) for a weapon, a
     target and a day."""
+    part, own = _verdict(point, weapon, target, day)
+    return {**part.answer, **own}
+
+
+def verdict_json(point, weapon: str | None = None, target: str | None = None, day=None) -> bytes:
+    """`verdict_at` as compact UTF-8 JSON, the shared part's JSON written once."""
+    part, own = _verdict(point, weapon, target, day)
+    return part.json_head + _dumps(own)[1:]
+
+
+@dataclass
+class AnswerPart:
+    """What a set of areas answers to a question on a day: the same for every point in them."""
+
+    answer: dict
+    json_head: bytes = b""  # the answer as JSON, less its closing brace and the point's fields
+
+    def __post_init__(self):
+        shared = {k: v for k, v in self.answer.items() if k not in POINT_FIELDS}
+        self.json_head = _dumps(shared)[:-1] + b","
+
+
+POINT_FIELDS = ("query", "distance_to_border_km", "nearby")
+
+
+def _dumps(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _verdict(point, weapon, target, day) -> tuple[AnswerPart, dict]:
+    """The shared part of a verdict and the point's own fields."""
     snap = snapshot.current()
     if weapon is not None and weapon not in snap.weapons:
         raise UnknownChoice("weapon", weapon, sorted(snap.weapons))
@@ -62,8 +95,8 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
         result = _empty(snap, policy)
         text = f"No policy version in the data is in force on {day.isoformat()}."
         main = reason("no-policy", text)
-        result.update(query=query, reasons=_marked([main, *_knowledge(snap, day)], main))
-        return result
+        result["reasons"] = _marked([main, *_knowledge(snap, day)], main)
+        return AnswerPart(result), {"query": query, "distance_to_border_km": None, "nearby": []}
 
     index = point_index.for_version(snap.version)
     inside, border_m, nearby = index.lookup_at(lon, lat, policy.id, NEARBY_KM)
@@ -75,10 +108,9 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
     if part is None:
         if len(parts) >= PARTS_MAX:
             parts.clear()
-        part = parts[key] = _answer(snap, policy, inside, weapon, target, day)
-    here = {area["slug"] for area in part["areas"]}
-    return {
-        **part,
+        part = parts[key] = AnswerPart(_answer(snap, policy, inside, weapon, target, day))
+    here = {area["slug"] for area in part.answer["areas"]}
+    return part, {
         "query": query,
         "distance_to_border_km": round(border_m / 1000, 1) if border_m is not None else None,
         "nearby": _nearby(snap, nearby, here),
