@@ -296,3 +296,8 @@ def test_it_lists_the_policy_versions(client):
     assert all(p["government"] == "United States" for p in policies)
     assert policies[-1]["confidence"] == "disputed" and not policies[-1]["zones"]
     assert response.json()["known_as_of"] == "2025-10-23"
+    # Each weapon names its supplier, so other suppliers' policies can be added as data.
+    weapons = {w["slug"]: w for w in response.json()["weapons"]}
+    assert set(weapons) == {"gmlrs", "atacms"}
+    assert {w["supplier"] for w in weapons.values()} == {"United States"}
+    assert weapons["atacms"]["range_km"] == 300

@@ -229,9 +229,19 @@ SCHEMAS = {
         ]
     },
     "Policies": obj(
-        ["known_as_of", "policies"],
+        ["known_as_of", "policies", "weapons"],
         known_as_of=nullable("string", format="date"),
         policies=array(ref("Policy")),
+        weapons=array(
+            obj(
+                ["slug", "name", "supplier", "category", "range_km"],
+                slug={"type": "string"},
+                name={"type": "string"},
+                supplier={"type": "string", "description": "The government that supplied it."},
+                category={"type": "string"},
+                range_km={"type": "number", "description": "Reach used by the map."},
+            )
+        ),
     ),
     "Places": obj(
         ["results"],

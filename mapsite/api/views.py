@@ -115,7 +115,9 @@ def _policies(snap: snapshot.Snapshot, today) -> bytes:
             }
         )
     known = snap.known_as_of.isoformat() if snap.known_as_of else None
-    return dumps({"known_as_of": known, "policies": items})
+    fields = ("slug", "name", "supplier", "category", "range_km")
+    weapons = [{k: weapon[k] for k in fields} for weapon in snap.weapons.values()]
+    return dumps({"known_as_of": known, "policies": items, "weapons": weapons})
 
 
 @api_endpoint
