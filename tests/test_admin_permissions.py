@@ -176,7 +176,7 @@ def test_the_list_filters_and_search_still_work(editor_client):
     ).content.decode()
     assert "counter-fire-kharkiv" in html and "deep-strike-russia" not in html
     html = get(editor_client, "/admin/zones/zone/?q=beyond").content.decode()
-    found = re.findall(r'field-slug">([^<]+)<', html)
+    found = re.findall(r'class="zone-slug">([^<]+)<', html)
     assert "deep-strike-russia" in found and all(slug.startswith("deep-strike") for slug in found)
     for query in (
         "status__exact=conditional",

@@ -31,7 +31,9 @@ def verdict(client, point, **extra) -> dict:
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert all(set(reason) == {"code", "text", "main"} for reason in body["reasons"]), body["reasons"]
+    assert all(set(reason) == {"code", "text", "main"} for reason in body["reasons"]), body[
+        "reasons"
+    ]
     # The reasons' words, for the assertions below; their codes are checked on their own.
     body["reasons"] = [reason["text"] for reason in body["reasons"]]
     return body

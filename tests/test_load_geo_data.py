@@ -223,3 +223,12 @@ def test_every_band_takes_its_depth_from_the_gmlrs_reach_written_once(data_copy)
     _edit_policy(data_copy, lambda d: _item(d["assumptions"], "gmlrs-range").update(value=60))
     loader.load(data_dir=data_copy, reset=True)
     assert set(Zone.objects.filter(slug__in=bands).values_list("depth_km", flat=True)) == {60}
+
+
+@pytest.mark.django_db
+def test_history_says_a_loaded_version_and_source_came_from_the_bundled_data():
+    from mapsite.zones.models import Policy, Source
+
+    for model, slug in [(Policy, "atacms-kursk"), (Source, "trump-fake-news")]:
+        first = model.history.filter(slug=slug).earliest("history_date")
+        assert first.history_change_reason == loader.LOADED, (model, slug)

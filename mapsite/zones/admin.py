@@ -1,48 +1,25 @@
-"""The editors' admin: zones on a map, drafts, history and revert; the GeoJSON import is
-ZoneImportMixin's (admin_import.py)."""
+"""The editors' admin: zones on a map, drafts, history and revert. The GeoJSON import is
+ZoneImportMixin's (admin_import.py), policy versions PolicyAdmin's (admin_policy.py), the
+shared history pages HistoryAdmin's (admin_history.py)."""
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from mapsite.zones import editing
+from mapsite.zones import admin_policy, editing
+from mapsite.zones.admin_history import HistoryAdmin
 from mapsite.zones.admin_import import ZoneImportMixin
+from mapsite.zones.admin_zone_form import ZoneFormMixin
 from mapsite.zones.forms import ZoneForm, ZoneMapWidget
-from mapsite.zones.models import Assumption, Policy, Source, TargetCategory, WeaponSystem, Zone
+from mapsite.zones.models import Assumption, Source, TargetCategory, WeaponSystem, Zone
 
-
-class ListFilterLookupsOnly:
-    """Filter the changelist only by what list_filter offers (never `geom__*` from the URL).
-
-    Django's admin otherwise accepts any lookup on a local field from the query string,
-    and a spatial lookup would hand user input to GEOS/GDAL.
-    """
-
-    def lookup_allowed(self, lookup, value, request=None):
-        filters = self.get_list_filter(request) if request is not None else self.list_filter
-        allowed = {self.date_hierarchy} if self.date_hierarchy else set()
-        for item in filters:
-            if isinstance(item, type):
-                allowed.add(item.parameter_name)
-            elif isinstance(item, list | tuple):
-                allowed.add(item[0])
-            else:
-                allowed.add(item)
-        if lookup not in allowed and lookup.split(LOOKUP_SEP)[0] not in allowed:
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
-
-class HistoryAdmin(ListFilterLookupsOnly, SimpleHistoryAdmin):
-    """Admin with per-object history and revert (django-simple-history)."""
+__all__ = ["admin_policy"]  # imported to register PolicyAdmin
 
 
 class DraftFilter(admin.SimpleListFilter):
@@ -61,72 +38,20 @@ class DraftFilter(admin.SimpleListFilter):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdmin):
+class ZoneAdmin(ZoneFormMixin, ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdmin):
     form = ZoneForm
     widget = ZoneMapWidget
-    list_display = (
-        "name",
-        "slug",
-        "policy",
-        "kind",
-        "status",
-        "derivation",
-        "depth_km",
-        "area_km2",
-        "state",
-        "version",
-        "updated_at",
-    )
+    # Few, narrow columns: the list fits 1280 px beside the filters (the rest is on the form).
+    list_display = ("zone_name", "version_from", "status", "shape", "area", "state")
     list_filter = ("policy", "kind", "status", "published", DraftFilter, "derivation")
     search_fields = ("slug", "name", "description")
     list_select_related = ("policy",)
-    filter_horizontal = Zone.LINK_FIELDS
+    filter_horizontal = ("sources", "assumptions")
     readonly_fields = ("state", "area_km2", "version", "edited", "updated_at")
     actions = ["publish_drafts"]
 
     class Media:
-        js = ["admin_zones/reference_layers.js"]
-
-    # The map first; then what the zone is, its parameters, and its rules.
-    fieldsets = [
-        (
-            "Shape",
-            {
-                "fields": ["geom", "derivation", "country", "border_oblasts", "measured_from"]
-                + ["depth_km"],
-                "description": (
-                    "Draw and reshape polygons on the map for a “Drawn” zone. A derived zone’s "
-                    "shape is computed from its parameters when it is saved; for an “A whole "
-                    "oblast” zone, “country” names the oblast (e.g. ru-kursk)."
-                ),
-            },
-        ),
-        (None, {"fields": ["slug", "name", "policy", "kind", "status", "description"]}),
-        (
-            "What the policy allows here",
-            {
-                "fields": [
-                    "condition",
-                    "approval",
-                    "permitted_weapons",
-                    "prohibited_weapons",
-                    "permitted_targets",
-                    "prohibited_targets",
-                ],
-                "description": (
-                    "Where areas of one version overlap, the engine composes their rules for "
-                    "the asked weapon and target: a target prohibited anywhere stays "
-                    "prohibited; an area that permits the asked weapon answers over the others' "
-                    "bans; otherwise the strictest answer stands."
-                ),
-            },
-        ),
-        ("Evidence", {"fields": ["sources", "assumptions"]}),
-        (
-            "Status",
-            {"fields": ["state", "area_km2", "version", "edited", "updated_at", "loaded_version"]},
-        ),
-    ]
+        js = ["admin_zones/reference_layers.js", "admin_zones/problem_point.js"]
 
     @property
     def settings_overrides(self) -> dict:
@@ -215,6 +140,7 @@ class ZoneAdmin(ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdmin):
             "is published.",
             messages.SUCCESS,
         )
+        self.warn_overlaps(request, draft)
         return HttpResponseRedirect(reverse("admin:zones_zone_change", args=[draft.pk]))
 
     def save_model(self, request, obj, form, change):
@@ -226,6 +152,8 @@ class ZoneAdmin(ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdmin):
             links={name: form.cleaned_data[name] for name in Zone.LINK_FIELDS},
             expected_version=form.cleaned_data.get("loaded_version") if change else None,
         )
+        if obj.is_draft:
+            self.warn_overlaps(request, obj)
 
     def save_related(self, request, form, formsets, change):
         """The links were saved with the zone (one recorded change); zones have no inlines."""
@@ -292,16 +220,6 @@ class ZoneAdmin(ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for zone in queryset:
             editing.delete_zone(zone, request.user)
-
-
-@admin.register(Policy)
-class PolicyAdmin(HistoryAdmin):
-    list_display = (
-        "title", "slug", "effective_from", "effective_to", "confidence", "government", "updated_at",
-    )  # fmt: skip
-    list_filter = ("confidence", "government")
-    search_fields = ("slug", "title", "summary")
-    filter_horizontal = ("sources", "assumptions")
 
 
 @admin.register(Source)

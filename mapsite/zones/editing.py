@@ -8,11 +8,13 @@ else keeps them too; every write also bumps the data version, so the public map,
 verdicts and exports pick it up at once. Drafts are never public.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper
 
 from mapsite.zones import validation
 from mapsite.zones.errors import EditConflict, EditRefused
 from mapsite.zones.models import MAX_DEPTH_KM, ReferenceFeature, Zone, changed_by, conflict_message
+from mapsite.zones.querysets import PUBLIC, public_sql
 
 __all__ = ["EditConflict", "EditRefused", "conflict_message", "save_zone"]
 
@@ -170,7 +172,8 @@ def save_zone(
             before = (
                 Zone.objects.select_for_update()
                 .filter(pk=zone.pk)
-                .values("policy_id", "published", "draft_of_id")
+                .annotate(was_public=ExpressionWrapper(PUBLIC, output_field=BooleanField()))
+                .values("policy_id", "was_public")
                 .first()
             )
             if before is None:
@@ -190,7 +193,7 @@ def save_zone(
             zone._change_reason = reason
         _save_with_links(zone, links)
         policies = {zone.policy_id} if zone.is_public else set()
-        if before and before["published"] and before["draft_of_id"] is None:
+        if before and before["was_public"]:
             policies.add(before["policy_id"])
         if regenerate and policies:
             regenerate_remainders(policies, user, reason=f"{zone.slug} changed", skip=[zone.pk])
@@ -307,3 +310,29 @@ def delete_zone(zone, user=None) -> None:
         zone.delete()
         if public:
             regenerate_remainders({policy_id}, user, reason=f"{zone.slug} deleted")
+
+
+# --- Drafts that overlap published areas ---------------------------------------------------
+
+# Overlaps smaller than this (shared edges, rounding) are not worth a warning.
+OVERLAP_MIN_KM2 = 0.01
+# The published zones of the draft's version (not the zone it drafts, not the remainders,
+# which regrow around whatever is published) that its shape overlaps, with the overlap's
+# area measured on the ellipsoid.
+OVERLAPS_SQL = f"""
+SELECT z.name, ST_Area(ST_Intersection(z.geom, d.geom)::geography) / 1e6 AS km2
+  FROM zones_zone d JOIN zones_zone z ON z.policy_id = d.policy_id
+ WHERE d.id = %s AND z.id <> d.id AND z.id IS DISTINCT FROM d.draft_of_id
+   AND {public_sql("z")} AND z.derivation <> 'remainder'
+   AND ST_Intersects(z.geom, d.geom)
+ ORDER BY km2 DESC, z.name
+"""  # noqa: S608 (constants only; the id is a bound parameter)
+
+
+def published_overlaps(zone) -> list[tuple[str, float]]:
+    """(name, km²) of each published area of the same policy version a saved draft overlaps."""
+    if zone.pk is None or zone.is_public:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(OVERLAPS_SQL, [zone.pk])
+        return [(name, km2) for name, km2 in cursor.fetchall() if km2 >= OVERLAP_MIN_KM2]

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletAdminWidget
 
 from mapsite.zones import editing, validation
@@ -69,14 +70,71 @@ class ZoneGeometryField(forms.Field):
         return not initial.equals_exact(data, tolerance=1e-7)
 
 
+class ShownValue(forms.Widget):
+    """A value shown as text, not as an input (the revert page's fields)."""
+
+    def __init__(self, choices=None, multiple=False, attrs=None):
+        super().__init__(attrs)
+        self.choices, self.multiple = choices, multiple
+
+    def format_value(self, value):
+        return value
+
+    def _labels(self, value) -> list[str]:
+        values = list(value or []) if self.multiple else [value]
+        values = [v for v in values if v not in (None, "")]
+        if self.choices is None:
+            return [str(v) for v in values]
+        labels = {str(key): str(label) for key, label in self.choices}
+        return [labels.get(str(getattr(v, "pk", v)), str(v)) for v in values]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        labels = self._labels(value)
+        element_id = (attrs or {}).get("id", "")
+        if not labels:
+            return format_html('<div class="shown-value empty" id="{}">—</div>', element_id)
+        if self.multiple:
+            items = format_html_join("", "<li>{}</li>", ((label,) for label in labels))
+            return format_html('<ul class="shown-value" id="{}">{}</ul>', element_id, items)
+        return format_html('<div class="shown-value" id="{}">{}</div>', element_id, labels[0])
+
+    def value_from_datadict(self, data, files, name):
+        return None  # never read: the field is disabled, so its initial value counts
+
+
+class RecordReadOnly:
+    """On a history record's page (the instance carries `_history`), every field is shown
+    read-only and posts nothing: reverting saves the record as it was, through clean()."""
+
+    KEEP_EDITABLE = ("loaded_version",)
+
+    @property
+    def is_record(self) -> bool:
+        return getattr(self.instance, "_history", None) is not None
+
+    def make_read_only(self) -> None:
+        for name, field in self.fields.items():
+            if name in self.KEEP_EDITABLE:
+                continue
+            field.disabled = True
+            if isinstance(field.widget, LeafletAdminWidget):
+                field.widget.modifiable = False
+                continue
+            multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+            choices = getattr(field, "choices", None) or getattr(field.widget, "choices", None)
+            field.widget = ShownValue(choices, multiple)
+
+
 def _reference_choices(layer: str) -> list[tuple[str, str]]:
     rows = ReferenceFeature.objects.filter(layer=layer).values_list("slug", "name")
     return [("", "—")] + [(slug, f"{name} ({slug})") for slug, name in rows]
 
 
-class ZoneForm(forms.ModelForm):
+class ZoneForm(RecordReadOnly, forms.ModelForm):
     """A zone as editors change it; `loaded_version` guards against overwriting others' work."""
 
+    # Where the drawn shape is invalid (lon, lat), for the map to mark; None if nowhere.
+    problem_point = None
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -120,10 +178,10 @@ class ZoneForm(forms.ModelForm):
             )
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = editing.current_version(self.instance.pk)
-        record = getattr(self.instance, "_history", None)
-        if record is not None and not self.is_bound:
+        if self.is_record:
             # Reverting: show the links as they were in that version, not as they are now.
-            self.initial.update(editing.links_in_record(record))
+            self.initial.update(editing.links_in_record(self.instance._history))
+            self.make_read_only()
 
     def _choices(self, name: str) -> list[tuple[str, str]]:
         if name == "country":  # a whole country, or an oblast for an oblast zone
@@ -167,6 +225,7 @@ class ZoneForm(forms.ModelForm):
             return
         geom = data.get("geom")
         problems = validation.zone_geometry_problems(geom)
+        self.problem_point = validation.problem_location(geom)
         for problem in problems:
             self.add_error("geom", problem[0].upper() + problem[1:] + ".")
         if not problems:

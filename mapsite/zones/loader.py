@@ -212,10 +212,13 @@ def _upsert(model, report: LoadReport, key: dict, values: dict, reset: bool):
     obj = model.objects.filter(**key).first()
     label = model._meta.verbose_name_plural
     if obj is None:
-        obj = model.objects.create(**key, **values)
+        obj = model(**key, **values)
+        obj._change_reason = LOADED  # history says where the row came from
+        obj.save()
         report.count(report.created, label)
         return obj, True
     if reset and _set_fields(obj, values):
+        obj._change_reason = LOADED
         obj.save()
         report.count(report.updated, label)
     return obj, reset

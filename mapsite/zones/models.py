@@ -191,6 +191,8 @@ class Policy(models.Model):
     effective_to = models.DateField(null=True, blank=True, help_text="Empty: still in force.")
     sources = models.ManyToManyField(Source, blank=True, related_name="policies")
     assumptions = models.ManyToManyField(Assumption, blank=True, related_name="policies")
+    # Bumped by the database on every change (migration 0010), like Zone.version.
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -208,6 +210,22 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Save; the database bumps `version` and refuses a stale copy (as for zones)."""
+        _save_guarded(self, super().save, *args, **kwargs)
+        self.refresh_from_db(fields=["version"])
+
+
+def _save_guarded(obj, save, *args, **kwargs) -> None:
+    """Run `save`, turning the write guard's refusal of a stale copy into EditConflict."""
+    try:
+        with transaction.atomic():
+            save(*args, **kwargs)
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == STALE_ZONE_SQLSTATE:
+            raise EditConflict(conflict_message(obj.pk, type(obj))) from None
+        raise
 
 
 class Zone(models.Model):
@@ -337,13 +355,7 @@ class Zone(models.Model):
         update or raw SQL; this method turns its refusal into EditConflict and reads back
         what the database stored.
         """
-        try:
-            with transaction.atomic():
-                super().save(*args, **kwargs)
-        except DatabaseError as exc:
-            if getattr(exc.__cause__, "sqlstate", None) == STALE_ZONE_SQLSTATE:
-                raise EditConflict(conflict_message(self.pk)) from None
-            raise
+        _save_guarded(self, super().save, *args, **kwargs)
         self.refresh_from_db(fields=STORED_BY_DATABASE)
 
 
@@ -351,9 +363,10 @@ class Zone(models.Model):
 STORED_BY_DATABASE = ["version", "edited", "area_km2"]
 
 
-def changed_by(zone_id: int) -> str:
-    """'<user> at <time>' for the latest recorded change to a zone."""
-    record = Zone.history.filter(id=zone_id).select_related("history_user").first()
+def changed_by(zone_id: int, model=None) -> str:
+    """'<user> at <time>' for the latest recorded change to a zone (or a policy version)."""
+    model = model or Zone
+    record = model.history.filter(id=zone_id).select_related("history_user").first()
     if record is None:
         return "someone"
     user = record.history_user.get_username() if record.history_user else "the bundled data's load"
@@ -361,19 +374,22 @@ def changed_by(zone_id: int) -> str:
     return f"{user} at {when}"
 
 
-def conflict_message(zone_id: int) -> str:
+def conflict_message(zone_id: int, model=None) -> str:
+    """The refusal of a stale write, the same for zones and policy versions."""
+    what = "policy version" if model is Policy else "zone"
     return (
-        f"This zone was changed by {changed_by(zone_id)} after you opened it; reload to see "
-        "their changes — your edit was not saved."
+        f"This {what} was changed by {changed_by(zone_id, model)} after you opened it; reload "
+        "to see their changes — your edit was not saved."
     )
 
 
 @receiver(pre_create_historical_record)
 def _record_what_the_database_stored(sender, instance, history_instance, **kwargs):
     """History keeps the version and edited mark the trigger set, not the stale copy's."""
-    if not isinstance(instance, Zone) or instance.pk is None:
+    stored = {Zone: STORED_BY_DATABASE, Policy: ["version"]}.get(type(instance))
+    if stored is None or instance.pk is None:
         return
-    row = Zone.objects.filter(pk=instance.pk).values(*STORED_BY_DATABASE).first()
+    row = type(instance).objects.filter(pk=instance.pk).values(*stored).first()
     for name, value in (row or {}).items():
         setattr(instance, name, value)
         if hasattr(history_instance, name):

@@ -111,8 +111,9 @@ def _build(version: int) -> Snapshot:
 def _depths() -> dict[int, float]:
     """The depth the public zones give each depth assumption, for a policy's own list."""
     depths: dict[int, float] = {}
+    public_with_depth = Zone.objects.public().filter(depth_km__isnull=False)
     for assumption_id, depth in Zone.assumptions.through.objects.filter(
-        zone__published=True, zone__draft_of__isnull=True, zone__depth_km__isnull=False
+        zone__in=public_with_depth
     ).values_list("assumption_id", "zone__depth_km"):
         depths.setdefault(assumption_id, depth)
     return depths

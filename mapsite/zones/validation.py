@@ -259,6 +259,26 @@ def _where(reason: str) -> tuple[str, str]:
     return GEOS_REASONS.get(name, name), f" near lon {float(x):.5f}, lat {float(y):.5f}"
 
 
+def problem_location(geom) -> tuple[float, float] | None:
+    """(lon, lat) where GEOS finds `geom` invalid (a crossing, say), or None.
+
+    The same place the message names ("near lon …, lat …"), for marking it on the map.
+    """
+    if geom is None or geom.empty or geom.geom_type not in ZONE_TYPES:
+        return None
+    try:
+        if geom.valid:
+            return None
+        reason = geom.valid_reason
+    except GEOSException:
+        return None
+    match = re.match(r"^.*?\[([-\d.eE+]+) ([-\d.eE+]+)\]$", reason.strip())
+    if not match:
+        return None
+    lon, lat = float(match.group(1)), float(match.group(2))
+    return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
+
+
 def _intersects_region(extent) -> bool:
     xmin, ymin, xmax, ymax = extent
     lon_min, lat_min, lon_max, lat_max = REGION

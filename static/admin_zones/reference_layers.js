@@ -10,8 +10,15 @@
     { name: "kharkiv-segment", style: { color: "#111", weight: 3, fill: false } },
   ];
 
-  function addLayer(map, layer) {
-    fetch("/api/layers/" + layer.name + ".geojson?simplify=200", { credentials: "same-origin" })
+  function layerUrls() {
+    /* The server hands over each layer's URL, tolerance included (never retyped here). */
+    var data = document.getElementById("zone-reference-layers");
+    return data ? JSON.parse(data.textContent) : {};
+  }
+
+  function addLayer(map, layer, url) {
+    if (!url) return;
+    fetch(url, { credentials: "same-origin" })
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
@@ -27,8 +34,9 @@
 
   window.addEventListener("map:init", function (event) {
     var map = event.detail.map;
+    var urls = layerUrls();
     LAYERS.forEach(function (layer) {
-      addLayer(map, layer);
+      addLayer(map, layer, urls[layer.name]);
     });
   });
 })();
