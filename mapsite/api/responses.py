@@ -8,7 +8,6 @@ POLICY_CACHE_SECONDS, for that version check.
 
 import gzip
 import hashlib
-import json
 import logging
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import parse_etags
 
 from mapsite.api.params import BadParam
+from mapsite.zones.engine import dumps  # the one JSON writer, shared with the engine
 from mapsite.zones.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -30,10 +30,6 @@ MAX_AGE = 60
 GZIP_MIN_BYTES = 200  # below this GZipMiddleware leaves a body alone, and so do we
 CACHE_MAX_ENTRIES = 4096
 CACHE_MAX_BYTES = 128 * 1024 * 1024  # per worker; one body may take up to a third
-
-
-def dumps(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def error(status: int, message: str, field: str | None = None) -> HttpResponse:

@@ -8,7 +8,7 @@ Every verdict says how far the record reaches (`known_as_of`).
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mapsite.zones import point_index, rules, snapshot, vocabulary
@@ -58,7 +58,7 @@ def verdict_at(point, weapon: str | None = None, target: str | None = None, day=
 def verdict_json(point, weapon: str | None = None, target: str | None = None, day=None) -> bytes:
     """`verdict_at` as compact UTF-8 JSON, the shared part's JSON written once."""
     part, own = _verdict(point, weapon, target, day)
-    return part.json_head + _dumps(own)[1:]
+    return part.json_head + dumps(own)[1:]
 
 
 @dataclass
@@ -66,17 +66,18 @@ class AnswerPart:
     """What a set of areas answers to a question on a day: the same for every point in them."""
 
     answer: dict
-    json_head: bytes = b""  # the answer as JSON, less its closing brace and the point's fields
+    json_head: bytes = field(init=False)  # the answer as JSON, less the point's fields and "}"
 
     def __post_init__(self):
         shared = {k: v for k, v in self.answer.items() if k not in POINT_FIELDS}
-        self.json_head = _dumps(shared)[:-1] + b","
+        self.json_head = dumps(shared)[:-1] + b","
 
 
 POINT_FIELDS = ("query", "distance_to_border_km", "nearby")
 
 
-def _dumps(data) -> bytes:
+def dumps(data) -> bytes:
+    """Compact UTF-8 JSON: how the API writes every answer (spliced answers included)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -109,11 +110,10 @@ def _verdict(point, weapon, target, day) -> tuple[AnswerPart, dict]:
         if len(parts) >= PARTS_MAX:
             parts.clear()
         part = parts[key] = AnswerPart(_answer(snap, policy, inside, weapon, target, day))
-    here = {area["slug"] for area in part.answer["areas"]}
     return part, {
         "query": query,
         "distance_to_border_km": round(border_m / 1000, 1) if border_m is not None else None,
-        "nearby": _nearby(snap, nearby, here),
+        "nearby": _nearby(snap, nearby, set(inside)),
     }
 
 
@@ -180,12 +180,12 @@ def _names_of(areas) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _nearby(snap, nearby, here: set[str]) -> list[dict]:
+def _nearby(snap, nearby, here: set[int]) -> list[dict]:
     return sorted(
         (
             {**snap.zones[zone_id].summary(), "distance_km": round(metres / 1000, 2)}
             for zone_id, metres in nearby
-            if zone_id in snap.zones and snap.zones[zone_id].slug not in here
+            if zone_id in snap.zones and zone_id not in here
         ),
         key=lambda item: (item["distance_km"], item["slug"]),
     )

@@ -1,12 +1,12 @@
 """Point lookups in process: what `ZonePiece.objects.lookup_at` answers, without a query.
 
 Each worker keeps, per policy version, an STRtree of the lookup pieces PostGIS cut from the
-public zones (`zones_zonepiece`), and the Ukraine–Russia border densified to short steps.
+public zones (`zones_zonepiece`), and the Ukraine–Russia border densified along geodesics.
 Both are read from PostGIS, which stays the source of truth, and are thrown away when the
 data version moves (the snapshot's version). Distances are geodesic on the WGS84 ellipsoid:
-the nearest point is found in a plane tangent at the asked point (or on the unit sphere, for
-the border), then measured exactly with `pyproj.Geod`. Tests hold this path equal to the SQL
-one at thousands of points.
+the nearest point is found in Mercator (nearby pieces) or in a plane tangent at the border's
+nearest vertex, then measured exactly with `pyproj.Geod`. Tests hold this path equal to the
+SQL one at thousands of points.
 """
 
 import math
@@ -41,7 +41,6 @@ class PolicyPieces:
     """One version's public lookup pieces, with the zone each belongs to."""
 
     tree: shapely.STRtree
-    pieces: np.ndarray
     measured: np.ndarray  # each piece, its edges' geodesics traced, in Mercator: for distances
     zone_ids: np.ndarray
 
@@ -106,7 +105,7 @@ def _pieces(policy_id: int) -> PolicyPieces:
     shapely.prepare(pieces)
     traced = [_geodesic_polygon(piece, PIECE_STEP_M) for piece in pieces]
     measured = shapely.transform(np.array(traced, dtype=object), _mercator)
-    return PolicyPieces(shapely.STRtree(pieces), pieces, measured, zone_ids)
+    return PolicyPieces(shapely.STRtree(pieces), measured, zone_ids)
 
 
 def _mercator(coords: np.ndarray) -> np.ndarray:
