@@ -3,6 +3,7 @@
 Import the fixtures with `from tests.admin_fixtures import *  # noqa: F403`.
 """
 
+import datetime as dt
 import io
 import json
 
@@ -50,23 +51,28 @@ def change_url(obj) -> str:
     return f"/admin/zones/zone/{obj.pk}/change/"
 
 
-def form_data(obj: Zone, **changes) -> dict:
-    """What the admin change form posts for `obj` as loaded now, with `changes` applied."""
-    form = ZoneForm(instance=obj)
+def posted(form, **changes) -> dict:
+    """What an admin change form posts for its instance as loaded now, `changes` applied:
+    links as primary keys, dates in ISO, a geometry as GeoJSON, nothing as ""."""
     data = {}
     for name in form.fields:
         value = form[name].value()
         if name == "geom":
             value = geometry_as_geojson(value) if value else ""
-        elif name in Zone.LINK_FIELDS:
-            value = [str(pk) for pk in value or []]
-        elif value is None:
-            value = ""
-        data[name] = value
+        elif isinstance(value, list | tuple):
+            value = [str(getattr(item, "pk", item)) for item in value]
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        data[name] = "" if value is None else value
     if isinstance(changes.get("geom"), dict):
         changes["geom"] = json.dumps(changes["geom"])
     data.update(changes)
     return data
+
+
+def form_data(obj: Zone, **changes) -> dict:
+    """What the zone change form posts for `obj` as loaded now, with `changes` applied."""
+    return posted(ZoneForm(instance=obj), **changes)
 
 
 def post(client: Client, url: str, data: dict, **extra):

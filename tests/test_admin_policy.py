@@ -8,7 +8,7 @@ from mapsite.zones.admin_policy import PolicyForm
 from mapsite.zones.errors import EditConflict
 from mapsite.zones.models import Policy, Source
 from tests.admin_fixtures import *  # noqa: F403
-from tests.admin_fixtures import client_for, get, post
+from tests.admin_fixtures import client_for, get, post, posted
 
 STALE = "after you opened it; reload to see their changes — your edit was not saved."
 
@@ -22,18 +22,8 @@ def url(policy: Policy) -> str:
 
 
 def policy_data(policy: Policy, **changes) -> dict:
-    """What the admin change form posts for `policy` as loaded now, with `changes` applied."""
-    form = PolicyForm(instance=policy)
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if name in ("sources", "assumptions"):
-            value = [str(getattr(v, "pk", v)) for v in value or []]
-        elif isinstance(value, dt.date):
-            value = value.isoformat()
-        data[name] = "" if value is None else value
-    data.update(changes)
-    return data
+    """What the version change form posts for `policy` as loaded now, `changes` applied."""
+    return posted(PolicyForm(instance=policy), **changes)
 
 
 def errors_of(response) -> str:
