@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import servers, synthetic
-from bench.api import RATIO_ROUNDS, RATIO_SECONDS, warm, wrk
+from bench.api import DURATION, RATIO_ROUNDS, RATIO_SECONDS, warm, wrk
 
 FIRST_DAY, LAST_DAY = dt.date(2024, 5, 1), dt.date(2025, 10, 23)
 TIMELINE_DAYS = [
@@ -65,8 +65,8 @@ def _script(days: list[str], path: str = "/api/verdict") -> str:
     return lua.name
 
 
-def _new_points(url: str, connections: int, script: str, seconds: str | None = None) -> dict:
-    figures = wrk(url, connections, script, **({"seconds": seconds} if seconds else {}))
+def _new_points(url: str, connections: int, script: str, seconds: str = DURATION) -> dict:
+    figures = wrk(url, connections, script, seconds)
     if figures["cache_hits"] or not figures["cache_misses"]:
         raise RuntimeError(
             f"a new-point run was answered from the cache ({figures['cache_hits']} hits, "
