@@ -10,13 +10,8 @@ import datetime as dt
 from mapsite.api.geojson import KHARKIV_SEGMENT
 from mapsite.zones import vocabulary
 from mapsite.zones.models import ReferenceFeature, Zone
+from mapsite.zones.querysets import BORDER_SLUG
 from mapsite.zones.rules import lower
-
-WHOLE_BORDER = "ukraine-russia-border"
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def shown_date(policy) -> str:
@@ -59,7 +54,7 @@ def _lines(snap) -> dict:
         elif measured_from:
             lines[zone_id] = (
                 f"the {names.get(measured_from, measured_from)}",
-                measured_from == WHOLE_BORDER,
+                measured_from == BORDER_SLUG,
             )
     snap.responses[key] = lines
     return lines
@@ -146,8 +141,8 @@ def step(snap, policy) -> dict:
         "line": one_line(policy),
         "when": vocabulary.period_in_words(policy.effective_from, policy.effective_to),
         "from_text": vocabulary.day_in_words(policy.effective_from),
-        "effective_from": _iso(policy.effective_from),
-        "effective_to": _iso(policy.effective_to),
+        "effective_from": vocabulary.iso_day(policy.effective_from),
+        "effective_to": vocabulary.iso_day(policy.effective_to),
         "date": date,
         "date_text": vocabulary.day_in_words(dt.date.fromisoformat(date)),
         "confidence": policy.confidence,
@@ -183,7 +178,7 @@ def knowledge(snap, date: str) -> dict:
     """Where the record ends, worded for a date within it and for one after it."""
     known = vocabulary.day_in_words(snap.known_as_of)
     return {
-        "knownAsOf": _iso(snap.known_as_of),
+        "knownAsOf": vocabulary.iso_day(snap.known_as_of),
         "within": f"Recorded up to {known}: nothing later is known to this map.",
         "beyond": (
             f"Nothing after {known} is recorded here, the date of the newest source: "

@@ -29,10 +29,6 @@ GEOD = Geod(ellps="WGS84")
 RETRY_AFTER_SECONDS = 30
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def _changes(snap, policies) -> list[dict]:
     """Areas whose status changed when each policy version took effect (cached per data version)."""
     key = ("front", "changes")
@@ -44,7 +40,7 @@ def _changes(snap, policies) -> list[dict]:
             changes.append(
                 {
                     "policy": policy.slug,
-                    "date": _iso(policy.effective_from),
+                    "date": vocabulary.iso_day(policy.effective_from),
                     "zone": slug,
                     "name": name,
                     "from_status": was,

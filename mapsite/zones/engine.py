@@ -154,14 +154,15 @@ def _marked(reasons: list[dict], main: dict) -> list[dict]:
 
 
 def _empty(snap, policy) -> dict:
+    known_as_of = vocabulary.iso_day(snap.known_as_of)
     return {
         "status": "not_covered",
         "label": vocabulary.NOT_COVERED.label,
         "conditions": [],
         "zone": None,
         "areas": [],
-        "policy": {**policy.as_dict(), "known_as_of": _iso(snap.known_as_of)} if policy else None,
-        "known_as_of": _iso(snap.known_as_of),
+        "policy": {**policy.as_dict(), "known_as_of": known_as_of} if policy else None,
+        "known_as_of": known_as_of,
         "query": None,
         "reasons": [],
         "sources": [],
@@ -169,10 +170,6 @@ def _empty(snap, policy) -> dict:
         "distance_to_border_km": None,
         "nearby": [],
     }
-
-
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _names_of(areas) -> str:

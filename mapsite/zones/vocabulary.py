@@ -207,6 +207,11 @@ def reference_tolerances(lat: float, zoom: int) -> dict[str, int]:
 # --- Dates in words --------------------------------------------------------------------------
 
 
+def iso_day(day: dt.date | None) -> str | None:
+    """2024-05-30, or None for no date (as the API and the map config write days)."""
+    return day.isoformat() if day else None
+
+
 def day_in_words(day: dt.date | None) -> str:
     """30 May 2024."""
     return f"{day.day} {day:%B %Y}" if day else ""
