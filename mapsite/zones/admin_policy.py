@@ -9,15 +9,14 @@ message.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 
 from mapsite.zones import vocabulary
 from mapsite.zones.admin_history import HistoryAdmin
 from mapsite.zones.errors import EditRefused
-from mapsite.zones.forms import RecordReadOnly
-from mapsite.zones.models import Policy, conflict_message
+from mapsite.zones.forms import RecordReadOnly, StaleWriteGuard
+from mapsite.zones.models import Policy
 
 
 def overlapping_versions(policy_id, start, end):
@@ -32,8 +31,10 @@ def overlapping_versions(policy_id, start, end):
     return others
 
 
-class PolicyForm(RecordReadOnly, forms.ModelForm):
+class PolicyForm(StaleWriteGuard, RecordReadOnly, forms.ModelForm):
     """A policy version as editors change it."""
+
+    NOUN = "policy version"
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -50,10 +51,7 @@ class PolicyForm(RecordReadOnly, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["loaded_version"].initial = (
-                Policy.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            )
+        self.show_loaded_version()
         if self.is_record:
             self.make_read_only()
 
@@ -82,23 +80,6 @@ class PolicyForm(RecordReadOnly, forms.ModelForm):
                 f"({when}). Versions applied as the rule may not overlap: end one where the "
                 "other starts, or mark the denied one “disputed”.",
             )
-
-    def _check_version(self, data) -> None:
-        if self.instance.pk is None:
-            return
-        loaded = data.get("loaded_version")
-        current = Policy.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-        current = current.first()
-        if current is None:
-            raise ValidationError("This policy version has been deleted; your edit was not saved.")
-        if loaded is None:
-            raise ValidationError(
-                "This form does not say which version of the policy it was loaded with; reload "
-                "the page — your edit was not saved.",
-                code="conflict",
-            )
-        if loaded != current:
-            raise ValidationError(conflict_message(self.instance.pk, Policy), code="conflict")
 
 
 @admin.register(Policy)

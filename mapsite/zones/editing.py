@@ -8,13 +8,13 @@ else keeps them too; every write also bumps the data version, so the public map,
 verdicts and exports pick it up at once. Drafts are never public.
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper
 
 from mapsite.zones import validation
 from mapsite.zones.errors import EditConflict, EditRefused
 from mapsite.zones.models import MAX_DEPTH_KM, ReferenceFeature, Zone, changed_by, conflict_message
-from mapsite.zones.querysets import PUBLIC, public_sql
+from mapsite.zones.querysets import PUBLIC
 
 __all__ = ["EditConflict", "EditRefused", "conflict_message", "save_zone"]
 
@@ -34,12 +34,6 @@ ZONE_FIELDS = (
     "condition",
     "approval",
 )
-
-
-def current_version(zone_id: int | None) -> int | None:
-    if zone_id is None:
-        return None
-    return Zone.objects.filter(pk=zone_id).values_list("version", flat=True).first()
 
 
 # --- Derived zones -----------------------------------------------------------------------
@@ -316,23 +310,11 @@ def delete_zone(zone, user=None) -> None:
 
 # Overlaps smaller than this (shared edges, rounding) are not worth a warning.
 OVERLAP_MIN_KM2 = 0.01
-# The published zones of the draft's version (not the zone it drafts, not the remainders,
-# which regrow around whatever is published) that its shape overlaps, with the overlap's
-# area measured on the ellipsoid.
-OVERLAPS_SQL = f"""
-SELECT z.name, ST_Area(ST_Intersection(z.geom, d.geom)::geography) / 1e6 AS km2
-  FROM zones_zone d JOIN zones_zone z ON z.policy_id = d.policy_id
- WHERE d.id = %s AND z.id <> d.id AND z.id IS DISTINCT FROM d.draft_of_id
-   AND {public_sql("z")} AND z.derivation <> 'remainder'
-   AND ST_Intersects(z.geom, d.geom)
- ORDER BY km2 DESC, z.name
-"""  # noqa: S608 (constants only; the id is a bound parameter)
 
 
 def published_overlaps(zone) -> list[tuple[str, float]]:
     """(name, km²) of each published area of the same policy version a saved draft overlaps."""
     if zone.pk is None or zone.is_public:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(OVERLAPS_SQL, [zone.pk])
-        return [(name, km2) for name, km2 in cursor.fetchall() if km2 >= OVERLAP_MIN_KM2]
+    overlaps = Zone.objects.published_overlaps(zone.pk)
+    return [(name, km2) for name, km2 in overlaps if km2 >= OVERLAP_MIN_KM2]

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletAdminWidget
 
 from mapsite.zones import editing, validation
-from mapsite.zones.models import ReferenceFeature, Zone
+from mapsite.zones.models import ReferenceFeature, Zone, conflict_message
 
 
 def geometry_as_geojson(geom) -> str:
@@ -125,12 +125,44 @@ class RecordReadOnly:
             field.widget = ShownValue(choices, multiple)
 
 
+class StaleWriteGuard:
+    """`loaded_version`, the row's version when the form was opened: a save after someone
+    else's is refused with the same words for zones and policy versions (the database
+    trigger refuses it too)."""
+
+    NOUN = "zone"
+
+    def _stored_version(self) -> int | None:
+        rows = type(self.instance).objects.filter(pk=self.instance.pk)
+        return rows.values_list("version", flat=True).first()
+
+    def show_loaded_version(self) -> None:
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self._stored_version()
+
+    def _check_version(self, data) -> None:
+        if self.instance.pk is None:
+            return
+        loaded, current = data.get("loaded_version"), self._stored_version()
+        if current is None:
+            raise ValidationError(f"This {self.NOUN} has been deleted; your edit was not saved.")
+        if loaded is None:
+            raise ValidationError(
+                f"This form does not say which version of the {self.NOUN} it was loaded with; "
+                "reload the page — your edit was not saved.",
+                code="conflict",
+            )
+        if loaded != current:
+            message = conflict_message(self.instance.pk, type(self.instance))
+            raise ValidationError(message, code="conflict")
+
+
 def _reference_choices(layer: str) -> list[tuple[str, str]]:
     rows = ReferenceFeature.objects.filter(layer=layer).values_list("slug", "name")
     return [("", "—")] + [(slug, f"{name} ({slug})") for slug, name in rows]
 
 
-class ZoneForm(RecordReadOnly, forms.ModelForm):
+class ZoneForm(StaleWriteGuard, RecordReadOnly, forms.ModelForm):
     """A zone as editors change it; `loaded_version` guards against overwriting others' work."""
 
     # Where the drawn shape is invalid (lon, lat), for the map to mark; None if nowhere.
@@ -176,8 +208,7 @@ class ZoneForm(RecordReadOnly, forms.ModelForm):
             self.fields["measured_from"].widget = forms.Select(
                 choices=self._choices("measured_from")
             )
-        if self.instance.pk is not None:
-            self.fields["loaded_version"].initial = editing.current_version(self.instance.pk)
+        self.show_loaded_version()
         if self.is_record:
             # Reverting: show the links as they were in that version, not as they are now.
             self.initial.update(editing.links_in_record(self.instance._history))
@@ -203,22 +234,6 @@ class ZoneForm(RecordReadOnly, forms.ModelForm):
         elif derivation:
             self._check_derived(data)
         return data
-
-    def _check_version(self, data) -> None:
-        if self.instance.pk is None:
-            return
-        loaded = data.get("loaded_version")
-        current = editing.current_version(self.instance.pk)
-        if current is None:
-            raise ValidationError("This zone has been deleted; your edit was not saved.")
-        if loaded is None:
-            raise ValidationError(
-                "This form does not say which version of the zone it was loaded with; reload "
-                "the page — your edit was not saved.",
-                code="conflict",
-            )
-        if loaded != current:
-            raise ValidationError(editing.conflict_message(self.instance.pk), code="conflict")
 
     def _check_drawn(self, data) -> None:
         if "geom" in self._errors:

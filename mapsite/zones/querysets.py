@@ -96,12 +96,31 @@ DERIVED_SQL = {
 }
 
 
+# The published zones of the draft's version (not the zone it drafts, not the remainders,
+# which regrow around whatever is published) that its shape overlaps, with the overlap's
+# area measured on the ellipsoid.
+OVERLAPS_SQL = f"""
+SELECT z.name, ST_Area(ST_Intersection(z.geom, d.geom)::geography) / 1e6 AS km2
+  FROM zones_zone d JOIN zones_zone z ON z.policy_id = d.policy_id
+ WHERE d.id = %s AND z.id <> d.id AND z.id IS DISTINCT FROM d.draft_of_id
+   AND {public_sql("z")} AND z.derivation <> 'remainder'
+   AND ST_Intersects(z.geom, d.geom)
+ ORDER BY km2 DESC, z.name
+"""  # noqa: S608 (constants only; the id is a bound parameter)
+
+
 class ZoneManager(Manager.from_queryset(ZoneQuerySet)):
     def status_changes(self, before_policy_id: int, policy_id: int) -> list[tuple]:
         """The zones of `policy_id` that changed from `before_policy_id` (see the SQL):
         (slug, name, status, status before at a point inside, the strictest)."""
         with connection.cursor() as cursor:
             cursor.execute(STATUS_CHANGES_SQL, {"before": before_policy_id, "policy": policy_id})
+            return cursor.fetchall()
+
+    def published_overlaps(self, draft_id: int) -> list[tuple[str, float]]:
+        """(name, km²) of each published zone of a draft's version that its shape overlaps."""
+        with connection.cursor() as cursor:
+            cursor.execute(OVERLAPS_SQL, [draft_id])
             return cursor.fetchall()
 
     def derived_geometry(
