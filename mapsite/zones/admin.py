@@ -31,9 +31,9 @@ class DraftFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "published":
-            return queryset.public()
+            return queryset.published()
         if self.value() == "draft":
-            return queryset.not_public()
+            return queryset.not_published()
         return queryset
 
 
@@ -117,7 +117,7 @@ class ZoneAdmin(ZoneFormMixin, ZoneImportMixin, LeafletGeoAdminMixin, HistoryAdm
     def _save_as_draft(self, request, object_id) -> HttpResponse | None:
         """Save the posted changes to a published zone as a new draft; None to re-show errors."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or not obj.is_public:
+        if obj is None or not obj.is_published:
             return None
         if not self.has_change_permission(request, obj):
             raise PermissionDenied

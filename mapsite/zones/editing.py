@@ -14,7 +14,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from mapsite.zones import validation
 from mapsite.zones.errors import EditConflict, EditRefused
 from mapsite.zones.models import MAX_DEPTH_KM, ReferenceFeature, Zone, changed_by, conflict_message
-from mapsite.zones.querysets import PUBLIC
+from mapsite.zones.querysets import PUBLISHED
 
 __all__ = ["EditConflict", "EditRefused", "conflict_message", "save_zone"]
 
@@ -121,7 +121,7 @@ def regenerate_remainders(policy_ids, user=None, reason: str = "", skip=()) -> l
     """Recompute the published `remainder` zones of these policies; the ids that changed."""
     changed = []
     queryset = (
-        Zone.objects.public()
+        Zone.objects.published()
         .select_for_update()
         .filter(policy_id__in=list(policy_ids), derivation=Zone.Derivation.REMAINDER)
         .exclude(pk__in=list(skip))
@@ -166,8 +166,8 @@ def save_zone(
             before = (
                 Zone.objects.select_for_update()
                 .filter(pk=zone.pk)
-                .annotate(was_public=ExpressionWrapper(PUBLIC, output_field=BooleanField()))
-                .values("policy_id", "was_public")
+                .annotate(was_published=ExpressionWrapper(PUBLISHED, output_field=BooleanField()))
+                .values("policy_id", "was_published")
                 .first()
             )
             if before is None:
@@ -186,8 +186,8 @@ def save_zone(
         if reason:
             zone._change_reason = reason
         _save_with_links(zone, links)
-        policies = {zone.policy_id} if zone.is_public else set()
-        if before and before["was_public"]:
+        policies = {zone.policy_id} if zone.is_published else set()
+        if before and before["was_published"]:
             policies.add(before["policy_id"])
         if regenerate and policies:
             regenerate_remainders(policies, user, reason=f"{zone.slug} changed", skip=[zone.pk])
@@ -247,7 +247,7 @@ def save_as_draft(zone, user=None, links: dict | None = None, based_on_version=N
     (default: the published zone's).
     """
     original = Zone.objects.filter(pk=zone.pk).first() if zone.pk is not None else None
-    if original is None or not original.is_public:
+    if original is None or not original.is_published:
         raise EditRefused("Only a published zone can have a draft made from it.")
     with transaction.atomic():
         draft = Zone(**{name: getattr(zone, name) for name in ZONE_FIELDS})
@@ -298,11 +298,11 @@ def publish_draft(draft, user=None):
 def delete_zone(zone, user=None) -> None:
     """Delete a zone; deleting a published zone regrows the policy's remainder zones."""
     with transaction.atomic():
-        public, policy_id = zone.is_public, zone.policy_id
+        published, policy_id = zone.is_published, zone.policy_id
         if user is not None:
             zone._history_user = user
         zone.delete()
-        if public:
+        if published:
             regenerate_remainders({policy_id}, user, reason=f"{zone.slug} deleted")
 
 
@@ -314,7 +314,7 @@ OVERLAP_MIN_KM2 = 0.01
 
 def published_overlaps(zone) -> list[tuple[str, float]]:
     """(name, km²) of each published area of the same policy version a saved draft overlaps."""
-    if zone.pk is None or zone.is_public:
+    if zone.pk is None or zone.is_published:
         return []
     overlaps = Zone.objects.published_overlaps(zone.pk)
     return [(name, km2) for name, km2 in overlaps if km2 >= OVERLAP_MIN_KM2]

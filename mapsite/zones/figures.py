@@ -44,7 +44,7 @@ def compute() -> dict:
     reach_km = Assumption.objects.get(slug="atacms-range").value
     versions = []
     near_km2 = None
-    for policy in Policy.objects.exclude(confidence=vocabulary.DISPUTED):
+    for policy in Policy.objects.public().exclude(confidence=vocabulary.DISPUTED):
         with connection.cursor() as cursor:
             cursor.execute(
                 OPENED_SQL, {"reach": reach_km * 1000, "border": BORDER_SLUG, "policy": policy.pk}

@@ -3,8 +3,10 @@
 import contextlib
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Deferrable, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.dispatch import receiver
 from django.utils import timezone
@@ -13,7 +15,12 @@ from simple_history.signals import pre_create_historical_record
 
 from mapsite.zones import vocabulary
 from mapsite.zones.errors import STALE_ZONE_SQLSTATE, EditConflict
-from mapsite.zones.querysets import DataVersionQuerySet, ZoneManager, ZonePieceQuerySet
+from mapsite.zones.querysets import (
+    DataVersionQuerySet,
+    PolicyQuerySet,
+    ZoneManager,
+    ZonePieceQuerySet,
+)
 
 MAX_DEPTH_KM = 2000
 
@@ -189,12 +196,18 @@ class Policy(models.Model):
         null=True, blank=True, help_text="Empty: in force before any recorded change."
     )
     effective_to = models.DateField(null=True, blank=True, help_text="Empty: still in force.")
+    published = models.BooleanField(
+        default=True,
+        help_text="A draft version is the editors' alone: not on the map, never applied.",
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="policies")
     assumptions = models.ManyToManyField(Assumption, blank=True, related_name="policies")
     # Bumped by the database on every change (migration 0010), like Zone.version.
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         ordering = [models.F("effective_from").asc(nulls_first=True)]
@@ -205,11 +218,43 @@ class Policy(models.Model):
                 | Q(effective_from__isnull=True)
                 | Q(effective_to__gt=models.F("effective_from")),
                 name="policy_dates_ordered",
-            )
+            ),
+            # One government's versions applied as the rule never overlap (the editors' and
+            # the loader's checks say which; this is the backstop). Checked at commit, so a
+            # change that moves two versions' dates at once may pass through an overlap.
+            ExclusionConstraint(
+                name="policy_versions_do_not_overlap",
+                expressions=[
+                    ("government", RangeOperators.EQUAL),
+                    (
+                        models.Func(
+                            "effective_from",
+                            "effective_to",
+                            models.Value("[)"),
+                            function="daterange",
+                            output_field=DateRangeField(),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=Q(published=True) & ~Q(confidence=vocabulary.DISPUTED),
+                deferrable=Deferrable.DEFERRED,
+                violation_error_message=(
+                    "One government's versions applied as the rule may not overlap."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title if self.published else f"{self.title} (draft)"
+
+    def get_constraints(self):
+        """Model validation leaves the overlap rule to the forms and the publish step, which
+        name the version overlapped; the database still enforces it."""
+        return [
+            (model, [c for c in constraints if not isinstance(c, ExclusionConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
 
     def save(self, *args, **kwargs):
         """Save; the database bumps `version` and refuses a stale copy (as for zones)."""
@@ -337,16 +382,21 @@ class Zone(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name if self.is_public else f"{self.name} (draft)"
+        return self.name if self.is_published else f"{self.name} (draft)"
 
     @property
-    def is_public(self) -> bool:
-        """Published and not a draft (`querysets.PUBLIC` is the same rule for queries)."""
+    def is_published(self) -> bool:
+        """Published and not a draft (`querysets.PUBLISHED` is the same rule for queries)."""
         return bool(self.published) and self.draft_of_id is None
 
     @property
+    def is_public(self) -> bool:
+        """Published in a published version: what readers see (`querysets.PUBLIC`)."""
+        return self.is_published and self.policy.published
+
+    @property
     def is_draft(self) -> bool:
-        return not self.is_public
+        return not self.is_published
 
     def save(self, *args, **kwargs):
         """Save; the database bumps `version`, marks the zone `edited` and refuses a stale copy.

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, Permission
 EDITOR_GROUP = "Zone editors"
 EDITOR_MODELS = ("zone", "policy", "source", "assumption", "weaponsystem", "targetcategory")
 EDITOR_ACTIONS = ("add", "change", "view")
-# Editors may delete zones, but the admin lets them delete drafts only.
-EDITOR_EXTRA = ("delete_zone",)
+# Editors may delete zones and policy versions, but the admin lets them delete drafts only.
+EDITOR_EXTRA = ("delete_zone", "delete_policy")
 
 
 def ensure_editor_group() -> Group:

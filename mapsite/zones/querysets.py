@@ -1,7 +1,10 @@
 """Spatial queries on zones and their pieces; PostGIS does the geometry work.
 
-"Public" means published and not a draft: `PUBLIC` for the ORM, `public_sql` for the
-raw SQL that remains (our own SQL strings, never input).
+A zone is "published" in its policy version when it is published and not a draft
+(`PUBLISHED`, `published_sql`); editors' work (remainders, overlaps) is about those. It is
+"public", what readers see, when its version is published too (`PUBLIC`, `public_sql`): a
+draft version's zones go live with it. The SQL forms are for the raw SQL that remains (our own
+SQL strings, never input).
 """
 
 import math
@@ -11,22 +14,40 @@ from django.db.models import Manager, Q, QuerySet
 
 from mapsite.zones import vocabulary
 
-PUBLIC = Q(published=True, draft_of__isnull=True)
+PUBLISHED = Q(published=True, draft_of__isnull=True)
+PUBLIC = PUBLISHED & Q(policy__published=True)
 BORDER_SLUG = "ukraine-russia-border"
 
 
-def public_sql(alias: str) -> str:
-    """The SQL condition for a public zone whose table is aliased `alias`."""
+def published_sql(alias: str) -> str:
+    """The SQL condition for a zone published in its version, its table aliased `alias`."""
     return f"{alias}.published AND {alias}.draft_of_id IS NULL"
+
+
+def public_sql(alias: str) -> str:
+    """The SQL condition for a zone readers see (its version published too)."""
+    version_published = f"SELECT 1 FROM zones_policy pv WHERE pv.id = {alias}.policy_id"  # noqa: S608 (our own alias)
+    return f"{published_sql(alias)} AND EXISTS ({version_published} AND pv.published)"
 
 
 class ZoneQuerySet(QuerySet):
     def public(self) -> "ZoneQuerySet":
-        """Zones the public sees: published, not drafts."""
+        """Zones readers see: published, not drafts, in a published version."""
         return self.filter(PUBLIC)
 
-    def not_public(self) -> "ZoneQuerySet":
-        return self.exclude(PUBLIC)
+    def published(self) -> "ZoneQuerySet":
+        """Zones published in their version (whether or not the version is)."""
+        return self.filter(PUBLISHED)
+
+    def not_published(self) -> "ZoneQuerySet":
+        """Drafts: new zones not yet published and draft copies of published ones."""
+        return self.exclude(PUBLISHED)
+
+
+class PolicyQuerySet(QuerySet):
+    def public(self) -> "PolicyQuerySet":
+        """Versions readers see (drafts are the editors' alone)."""
+        return self.filter(published=True)
 
 
 # The zones a policy version changed: those with a part (over CHANGED_MIN_KM2) where the
@@ -83,12 +104,12 @@ DERIVED_SQL = {
         FROM zones_referencefeature c, line
         WHERE c.slug = %s AND NOT ST_IsEmpty(line.geom)
     """,  # noqa: S608 (constants only)
-    # The country less the policy's other public zones.
+    # The country less the policy's other published zones.
     "remainder": f"""
         SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Difference(
             c.geom,
             COALESCE((SELECT ST_Union(z.geom) FROM zones_zone z
-                      WHERE z.policy_id = %s AND {public_sql("z")}
+                      WHERE z.policy_id = %s AND {published_sql("z")}
                         AND NOT z.id = ANY(%s)), 'GEOMETRYCOLLECTION EMPTY'::geometry)
         )), 3)))
         FROM zones_referencefeature c WHERE c.slug = %s
@@ -103,7 +124,7 @@ OVERLAPS_SQL = f"""
 SELECT z.name, ST_Area(ST_Intersection(z.geom, d.geom)::geography) / 1e6 AS km2
   FROM zones_zone d JOIN zones_zone z ON z.policy_id = d.policy_id
  WHERE d.id = %s AND z.id <> d.id AND z.id IS DISTINCT FROM d.draft_of_id
-   AND {public_sql("z")} AND z.derivation <> 'remainder'
+   AND {published_sql("z")} AND z.derivation <> 'remainder'
    AND ST_Intersects(z.geom, d.geom)
  ORDER BY km2 DESC, z.name
 """  # noqa: S608 (constants only; the id is a bound parameter)

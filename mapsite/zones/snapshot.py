@@ -3,8 +3,8 @@
 Every write to the policy tables bumps `zones_dataversion` (a database trigger).
 Each worker re-reads that one row at most every POLICY_CACHE_SECONDS; when it has
 moved, the worker drops its snapshot and every response cached against it. A
-published edit therefore reaches every worker within that many seconds, and drafts
-never enter the snapshot at all.
+published edit therefore reaches every worker within that many seconds, and drafts (of
+zones and of whole versions) never enter the snapshot at all.
 """
 
 import threading
@@ -103,9 +103,20 @@ class Snapshot:
 
 def _build(version: int) -> Snapshot:
     snap = Snapshot(version, _policies(), _zones(), _weapons(), _targets())
-    newest = Source.objects.filter(date__isnull=False).order_by("-date").values_list("date")
-    snap.known_as_of = (newest.first() or [None])[0]
+    snap.known_as_of = _known_as_of()
     return snap
+
+
+def _known_as_of():
+    """The newest source's date, leaving out sources only draft versions cite."""
+    draft_only = Source.objects.filter(policies__published=False).exclude(policies__published=True)
+    newest = (
+        Source.objects.filter(date__isnull=False)
+        .exclude(pk__in=draft_only)
+        .order_by("-date")
+        .values_list("date", flat=True)
+    )
+    return newest.first()
 
 
 def _depths() -> dict[int, float]:
@@ -135,7 +146,7 @@ def _policies() -> list[PolicyInfo]:
             government=p.government,
             changes=p.changes,
         )
-        for p in Policy.objects.prefetch_related("sources", "assumptions__sources")
+        for p in Policy.objects.public().prefetch_related("sources", "assumptions__sources")
     ]
 
 
