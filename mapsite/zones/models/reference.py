@@ -1,0 +1,53 @@
+"""The reference layers, the gazetteer and the data version the caches watch."""
+
+from django.contrib.gis.db import models
+
+from mapsite.zones.querysets import DataVersionQuerySet
+
+
+class ReferenceFeature(models.Model):
+    """A reference layer feature: a country, an oblast, the border or the Kharkiv segment."""
+
+    class Layer(models.TextChoices):
+        COUNTRY = "country", "Country"
+        OBLAST = "oblast", "Oblast"
+        BORDER = "border", "Border line"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    layer = models.CharField(max_length=20, choices=Layer.choices)
+    properties = models.JSONField(default=dict, blank=True)
+    geom = models.GeometryField(srid=4326)
+
+    class Meta:
+        ordering = ["layer", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    """A populated place from GeoNames, for labels and place search."""
+
+    geonameid = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200, db_index=True)
+    country = models.CharField(max_length=2)
+    population = models.PositiveIntegerField(default=0)
+    admin1 = models.CharField(max_length=20, blank=True)
+    point = models.PointField(srid=4326)
+
+    class Meta:
+        ordering = ["-population", "geonameid"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataVersion(models.Model):
+    """A single counter bumped on every published change; workers' caches watch it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = DataVersionQuerySet.as_manager()
