@@ -145,6 +145,19 @@ def _zone_count() -> int:
             "trump-fake-news has no stored copy of 'https://example.org/x'",
         ),
         (
+            lambda d: _item(d["sources"], "reuters-glide-bombs").pop("url"),
+            "reuters-glide-bombs has no stored copy of None in geo_data/source/later or "
+            "geo_data/source/report-copies",
+        ),
+        (
+            # In report.txt, but not in the stored page its address names.
+            lambda d: _item(d["sources"], "politico-permission").update(
+                url=_item(d["sources"], "reuters-launchers")["url"]
+            ),
+            "politico-permission quotes words that are not in the stored copy of "
+            "https://kdal610.com/",
+        ),
+        (
             lambda d: _item(d["policies"], "atacms-kursk").update(effective_to="2025-07-01"),
             "policy versions atacms-kursk and pentagon-approval overlap",
         ),
@@ -198,13 +211,16 @@ def test_a_bad_policy_file_is_refused_by_name_and_nothing_is_loaded(data_copy, c
     assert Zone.objects.get(slug="counter-fire-kharkiv").name == "Kept as it was"
 
 
-def test_every_later_report_quote_is_in_its_stored_copy():
-    """Each quote of a later report, word for word in the excerpt stored with its address."""
+def test_every_quote_is_in_the_stored_copy_at_its_address():
+    """Each quote, of the report or a later one, word for word in the excerpt stored with its
+    address (the report's quotes are also checked against report.txt)."""
     doc = json.loads((ROOT / "geo_data/policy/policy.json").read_text())
     copies = loader.stored_copies(ROOT / "geo_data/source/later")
-    later = [s for s in doc["sources"] if s["kind"] == "later-report"]
-    assert len(later) >= 20
-    for source in later:
+    copies.update(loader.stored_copies(ROOT / "geo_data/source/report-copies"))
+    quoted = [s for s in doc["sources"] if s["kind"] in ("report", "later-report")]
+    assert len([s for s in quoted if s["kind"] == "later-report"]) >= 20
+    assert len([s for s in quoted if s["kind"] == "report"]) == 12
+    for source in quoted:
         assert source["url"] in copies, source["slug"]
         assert loader.normalise_quote(source["quote"]) in copies[source["url"]], source["slug"]
         assert len(source["quote"]) <= 320 and "\n" not in source["quote"], source["slug"]  # short

@@ -37,6 +37,7 @@ LAYERS = {
 }
 DERIVATION_ORDER = {"country": 0, "oblast": 0, "within-depth": 1, "drawn": 2, "remainder": 3}
 LATER_REPORTS_DIR = "source/later"
+REPORT_COPIES_DIR = "source/report-copies"  # public pages carrying the founding report's words
 # The kinds of source that quote somebody; each quote is checked against its stored text.
 QUOTED_KINDS = ("report", "later-report")
 # The history's reason for a change the load made (it has no user).
@@ -129,11 +130,14 @@ def stored_copies(folder: Path) -> dict[str, str]:
     return copies
 
 
-def check_quotes(policy: dict, report_path: Path, later_dir: Path | None = None) -> None:
-    """Every quote is in the text it came from: the report, or a later report's stored copy."""
+def check_quotes(policy: dict, report_path: Path, *copy_dirs: Path) -> None:
+    """Every quote is in the text it came from: the report, or a later report's stored copy;
+    a report quote's address, too, leads to a stored copy holding it."""
     where = DATA_DIR / "policy/policy.json"
     report = normalise_quote(read_json_text(report_path))
-    copies = stored_copies(later_dir) if later_dir else {}
+    copies = {}
+    for folder in copy_dirs:
+        copies.update(stored_copies(folder))
     for source in policy["sources"]:
         quote = normalise_quote(source.get("quote") or "")
         if source.get("quote") and source["kind"] not in QUOTED_KINDS:
@@ -145,12 +149,12 @@ def check_quotes(policy: dict, report_path: Path, later_dir: Path | None = None)
             raise LoadError(
                 f"{where}: source {source['slug']} quotes words that are not in {report_path.name}"
             )
-        if source["kind"] == "later-report":
+        if source["kind"] in QUOTED_KINDS:
             stored = copies.get(source.get("url") or "")
             if stored is None:
                 raise LoadError(
                     f"{where}: source {source['slug']} has no stored copy of {source.get('url')!r} "
-                    f"in geo_data/{LATER_REPORTS_DIR}"
+                    f"in geo_data/{LATER_REPORTS_DIR} or geo_data/{REPORT_COPIES_DIR}"
                 )
             if not quote or quote not in stored:
                 raise LoadError(
@@ -232,7 +236,12 @@ def load(reset: bool = False, data_dir: Path = DATA_DIR) -> LoadReport:
     for part in ("sources", "assumptions", "weapons", "targets", "policies", "zones"):
         if not isinstance(policy.get(part), list):
             raise LoadError(f"{data_dir / 'policy/policy.json'}: '{part}' must be a list")
-    check_quotes(policy, data_dir / "source" / "report.txt", data_dir / LATER_REPORTS_DIR)
+    check_quotes(
+        policy,
+        data_dir / "source" / "report.txt",
+        data_dir / LATER_REPORTS_DIR,
+        data_dir / REPORT_COPIES_DIR,
+    )
     check_versions(policy)
     report = LoadReport()
     with transaction.atomic(), bundled_data_load():

@@ -32,7 +32,7 @@ class Source(models.Model):
     speaker = models.CharField(max_length=200, blank=True)
     quote = models.TextField(blank=True)
     date = models.DateField(null=True, blank=True)
-    url = models.URLField(blank=True)
+    url = models.URLField(max_length=500, blank=True)
     note = models.TextField(blank=True)
     history = HistoricalRecords()
 
