@@ -141,3 +141,26 @@ def test_a_version_revert_page_is_read_only_and_says_what_was_restored(editor_cl
     message = str(list(response.context["messages"])[0])
     assert message.startswith(f"Reverted “{original.title}” to the version recorded on ")
     assert f"(version {original.version}, " in message
+
+
+@pytest.mark.django_db
+def test_a_versions_history_records_its_sources_and_a_revert_restores_them(editor_client):
+    policy = version("counter-fire-kharkiv-sumy")
+    cited = sorted(policy.sources.values_list("pk", flat=True))
+    extra = Source.objects.exclude(pk__in=cited).first()
+    records = policy.history.count()
+    data = policy_data(policy, sources=[str(pk) for pk in [*cited, extra.pk]], summary="More.")
+    assert post(editor_client, url(policy), data).status_code == 302
+    assert policy.history.count() == records + 1  # fields and links: one recorded change
+    latest, before = policy.history.all()[:2]
+    assert sorted(latest.sources.values_list("source_id", flat=True)) == sorted([*cited, extra.pk])
+    assert sorted(before.sources.values_list("source_id", flat=True)) == cited
+    listing = get(editor_client, f"/admin/zones/policy/{policy.pk}/history/").content.decode()
+    assert "Sources:" in listing[listing.index("<tbody") :]  # the change lists the links
+
+    revert_url = f"/admin/zones/policy/{policy.pk}/history/{before.history_id}/"
+    current = version(policy.slug).version
+    assert post(editor_client, revert_url, {"loaded_version": str(current)}).status_code == 302
+    policy.refresh_from_db()
+    assert sorted(policy.sources.values_list("pk", flat=True)) == cited
+    assert policy.summary == before.summary

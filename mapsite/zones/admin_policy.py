@@ -131,7 +131,21 @@ class PolicyAdmin(HistoryAdmin):
             obj.published = stored_published(obj)  # only publishing changes it
         else:
             obj.published = SAVE_AS_DRAFT not in request.POST
-        super().save_model(request, obj, form, change)
+        # One recorded change with its links, as for zones (editing._save_with_links).
+        obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+            for name in Policy.LINK_FIELDS:
+                getattr(obj, name).set(form.cleaned_data[name])
+        finally:
+            del obj.skip_history_when_saving
+        obj.refresh_from_db(fields=["version"])  # a changed link moved it
+        obj.save()
+        if not change:
+            Policy.history.filter(id=obj.pk).update(history_type="+")
+
+    def save_related(self, request, form, formsets, change):
+        """The links were saved with the version (one recorded change); no inlines."""
 
     def response_add(self, request, obj, post_url_continue=None):
         if not obj.published:

@@ -222,15 +222,6 @@ def links_of(zone) -> dict:
     return {name: list(getattr(zone, name).all()) for name in Zone.LINK_FIELDS}
 
 
-def links_in_record(record) -> dict:
-    """The primary keys a zone linked to in a historical record, by link name."""
-    links = {}
-    for name in Zone.LINK_FIELDS:
-        target = Zone._meta.get_field(name).m2m_reverse_field_name()
-        links[name] = [getattr(row, f"{target}_id") for row in getattr(record, name).all()]
-    return links
-
-
 def draft_slug(slug: str) -> str:
     base = f"{slug[:64]}-draft"
     candidate, n = base, 1

@@ -102,6 +102,16 @@ class ShownValue(forms.Widget):
         return None  # never read: the field is disabled, so its initial value counts
 
 
+def links_in_record(record) -> dict:
+    """The primary keys a zone or policy version linked to in a historical record, by link."""
+    model = record.instance_type
+    links = {}
+    for name in model.LINK_FIELDS:
+        target = model._meta.get_field(name).m2m_reverse_field_name()
+        links[name] = [getattr(row, f"{target}_id") for row in getattr(record, name).all()]
+    return links
+
+
 class RecordReadOnly:
     """On a history record's page (the instance carries `_history`), every field is shown
     read-only and posts nothing: reverting saves the record as it was, through clean()."""
@@ -113,6 +123,8 @@ class RecordReadOnly:
         return getattr(self.instance, "_history", None) is not None
 
     def make_read_only(self) -> None:
+        # Reverting: show the links as they were in that version, not as they are now.
+        self.initial.update(links_in_record(self.instance._history))
         for name, field in self.fields.items():
             if name in self.KEEP_EDITABLE:
                 continue
@@ -210,8 +222,6 @@ class ZoneForm(StaleWriteGuard, RecordReadOnly, forms.ModelForm):
             )
         self.show_loaded_version()
         if self.is_record:
-            # Reverting: show the links as they were in that version, not as they are now.
-            self.initial.update(editing.links_in_record(self.instance._history))
             self.make_read_only()
 
     def _choices(self, name: str) -> list[tuple[str, str]]:

@@ -72,7 +72,9 @@ class Policy(models.Model):
     # Bumped by the database on every change (migration 0010), like Zone.version.
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Like zones, a version's history records its sources and assumptions with each change.
+    LINK_FIELDS = ("sources", "assumptions")
+    history = HistoricalRecords(m2m_fields=LINK_FIELDS)
 
     objects = PolicyQuerySet.as_manager()
 
