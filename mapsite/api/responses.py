@@ -173,10 +173,11 @@ def serve(
 ) -> HttpResponse:
     """200 with the body (gzip when accepted), or 304 when If-None-Match matches."""
     compress = (
-        "gzip" in request.headers.get("Accept-Encoding", "") and len(body.content) >= GZIP_MIN_BYTES
+        "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        and len(body.content) >= GZIP_MIN_BYTES
     )
     etag = body.gzip_etag if compress else body.etag
-    if _matches(request.headers.get("If-None-Match"), etag):
+    if _matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(body.gzipped() if compress else body.content, content_type)

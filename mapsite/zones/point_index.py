@@ -41,6 +41,7 @@ class PolicyPieces:
     """One version's public lookup pieces, with the zone each belongs to."""
 
     tree: shapely.STRtree
+    pieces: np.ndarray  # prepared, in the tree's order
     measured: np.ndarray  # each piece, its edges' geodesics traced, in Mercator: for distances
     zone_ids: np.ndarray
 
@@ -53,6 +54,10 @@ class BorderLine:
     lats: np.ndarray
     unit: np.ndarray
     part: np.ndarray  # which line of a multi-line each vertex is on
+
+    def __post_init__(self):
+        self.vertices = list(zip(self.lons.tolist(), self.lats.tolist(), strict=True))
+        self.parts = self.part.tolist()
 
 
 def _unit(lons, lats) -> np.ndarray:
@@ -105,7 +110,7 @@ def _pieces(policy_id: int) -> PolicyPieces:
     shapely.prepare(pieces)
     traced = [_geodesic_polygon(piece, PIECE_STEP_M) for piece in pieces]
     measured = shapely.transform(np.array(traced, dtype=object), _mercator)
-    return PolicyPieces(shapely.STRtree(pieces), measured, zone_ids)
+    return PolicyPieces(shapely.STRtree(pieces), pieces, measured, zone_ids)
 
 
 def _mercator(coords: np.ndarray) -> np.ndarray:
@@ -126,8 +131,8 @@ def _to_plane(lon0: float, lat0: float):
     east = math.radians(1) * GEOD.a / w * math.cos(math.radians(lat0))  # metres a degree
     north = math.radians(1) * GEOD.a * (1 - GEOD.es) / w**3
 
-    def forward(coords):
-        return (coords - (lon0, lat0)) * (east, north)
+    def forward(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - lon0) * east, (lat - lat0) * north
 
     def back(x: float, y: float) -> tuple[float, float]:
         return lon0 + x / east, lat0 + y / north
@@ -145,14 +150,19 @@ def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> np.ndarray:
     return GEOD.inv(np.full(count, lon), np.full(count, lat), foot_lons, foot_lats)[2]
 
 
-def _foot_on_polyline(origin: np.ndarray, vertices: np.ndarray) -> np.ndarray:
-    """The point of a polyline (plane coordinates) nearest `origin`."""
-    start, end = vertices[:-1], vertices[1:]
-    step = end - start
-    length2 = np.maximum((step * step).sum(1), 1e-12)
-    t = np.clip(((origin - start) * step).sum(1) / length2, 0.0, 1.0)
-    feet = start + t[:, None] * step
-    return feet[np.argmin(((feet - origin) ** 2).sum(1))]
+def _foot_on_polyline(origin: tuple[float, float], vertices: list) -> tuple[float, float]:
+    """The point of a short polyline (plane coordinates) nearest `origin`."""
+    ox, oy = origin
+    best, foot = math.inf, vertices[0]
+    for (x1, y1), (x2, y2) in zip(vertices, vertices[1:], strict=False):
+        dx, dy = x2 - x1, y2 - y1
+        t = ((ox - x1) * dx + (oy - y1) * dy) / max(dx * dx + dy * dy, 1e-12)
+        t = min(max(t, 0.0), 1.0)
+        fx, fy = x1 + t * dx, y1 + t * dy
+        d2 = (fx - ox) ** 2 + (fy - oy) ** 2
+        if d2 < best:
+            best, foot = d2, (fx, fy)
+    return foot
 
 
 class PointIndex:
@@ -172,32 +182,36 @@ class PointIndex:
         line = self.border
         if line is None:
             return None
-        nearest = int(np.argmax(line.unit @ _unit(lon, lat)))
+        lam, phi = math.radians(lon), math.radians(lat)
+        here = (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+        nearest = int(np.argmax(line.unit @ here))
         low, high = max(0, nearest - BORDER_NEIGHBOURS), nearest + BORDER_NEIGHBOURS + 1
-        same_part = line.part[low:high] == line.part[nearest]
-        coords = np.stack([line.lons[low:high], line.lats[low:high]], -1)[same_part]
-        vertex_lon, vertex_lat = line.lons[nearest], line.lats[nearest]
+        part = line.parts[nearest]
+        window = zip(line.vertices[low:high], line.parts[low:high], strict=True)
+        coords = [vertex for vertex, p in window if p == part]
+        vertex_lon, vertex_lat = line.vertices[nearest]
         if len(coords) == 1:
             return GEOD.inv(lon, lat, vertex_lon, vertex_lat)[2]
         # The point placed in the plane tangent at the nearest vertex by its true azimuth and
         # distance from there, so a far point's foot on the line is found as near as a close one's.
         azimuth, _, metres = GEOD.inv(vertex_lon, vertex_lat, lon, lat)
-        origin = np.array(
-            [metres * math.sin(math.radians(azimuth)), metres * math.cos(math.radians(azimuth))]
+        origin = (
+            metres * math.sin(math.radians(azimuth)),
+            metres * math.cos(math.radians(azimuth)),
         )
         forward, back = _to_plane(vertex_lon, vertex_lat)
-        foot = _foot_on_polyline(origin, forward(coords))
-        return GEOD.inv(lon, lat, *back(foot[0], foot[1]))[2]
+        foot = _foot_on_polyline(origin, [forward(x, y) for x, y in coords])
+        return GEOD.inv(lon, lat, *back(*foot))[2]
 
     def lookup_at(self, lon: float, lat: float, policy_id: int, radius_km: float):
         """As `ZonePiece.objects.lookup_at`: the zone ids holding the point, the metres to
         the border, and [zone id, metres] for the zones within `radius_km`."""
         index = self.pieces(policy_id)
-        point = shapely.Point(lon, lat)
-        inside = sorted({int(z) for z in index.zone_ids[index.tree.query(point, "intersects")]})
         box = box_degrees(lat, radius_km)
         window = shapely.box(lon - box, lat - box, lon + box, lat + box)
-        candidates = index.tree.query(window)
+        candidates = index.tree.query(window)  # the point's pieces are among them
+        holding = shapely.intersects_xy(index.pieces[candidates], lon, lat)
+        inside = sorted(set(index.zone_ids[candidates[holding]].tolist()))
         zone_ids = index.zone_ids[candidates].tolist()
         kept = [k for k, zone_id in enumerate(zone_ids) if zone_id not in inside]
         nearest = dict.fromkeys(inside, 0.0)
