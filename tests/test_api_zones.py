@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 import subprocess
 
 import pytest
@@ -301,3 +302,21 @@ def test_it_lists_the_policy_versions(client):
     assert set(weapons) == {"gmlrs", "atacms"}
     assert {w["supplier"] for w in weapons.values()} == {"United States"}
     assert weapons["atacms"]["range_km"] == 300
+
+
+def test_a_simplified_shape_is_written_with_the_places_its_tolerance_leaves_meaningful(client):
+    """Digits finer than a fifth of the tolerance are noise on the wire: 600 m gives 3 places
+    (about 111 m), 20 km 2, and the unsimplified export keeps 6 (about 0.1 m)."""
+    from mapsite.api.geojson import coordinate_digits
+
+    assert [coordinate_digits(m) for m in (0, 20, 500, 600, 5000, 20000)] == [6, 5, 4, 3, 3, 2]
+
+    def places(body: bytes) -> int:
+        numbers = re.findall(
+            r"-?\d+\.(\d+)", json.dumps(json.loads(body)["features"][0]["geometry"])
+        )
+        return max(len(n) for n in numbers)
+
+    url = "/api/zones/counter-fire-kharkiv.geojson"
+    assert places(get(client, url).content) == 6
+    assert places(get(client, f"{url}?simplify=600").content) == 3

@@ -1,11 +1,13 @@
 """GeoJSON (RFC 7946) rendered by PostGIS: one SQL statement per document.
 
-Geometry leaves the database already as text (`ST_AsGeoJSON(..., 6)`, lon/lat,
-no `crs` member, exterior rings counter-clockwise), and the document is
-assembled with `json_build_object`/`json_agg`, so Python never walks a geometry.
+Geometry leaves the database already as text (`ST_AsGeoJSON`, lon/lat, no `crs` member,
+exterior rings counter-clockwise, as many decimal places as the simplification leaves
+meaningful), and the document is assembled with `json_build_object`/`json_agg`, so Python
+never walks a geometry.
 """
 
 import json
+import math
 
 from django.db import connection, transaction
 
@@ -28,13 +30,33 @@ def tolerance_degrees(metres: float) -> float:
     return metres / METRES_PER_DEGREE_LAT
 
 
+FULL_DIGITS = 6  # decimal places of a coordinate drawn unsimplified: about 0.1 m
+
+
+def coordinate_digits(simplify_m: float) -> int:
+    """Decimal places worth writing for a shape simplified by `simplify_m` metres: the last
+    place stays within a fifth of the tolerance (600 m: 3 places, about 111 m; the map asks
+    for about a pixel's tolerance), never more than FULL_DIGITS."""
+    if simplify_m <= 0:
+        return FULL_DIGITS
+    places = math.ceil(math.log10(5 * METRES_PER_DEGREE_LAT / simplify_m))
+    return min(FULL_DIGITS, max(1, places))
+
+
+def shape_params(simplify_m: float) -> dict:
+    """The SQL parameters `display_geometry` reads for a tolerance in metres."""
+    digits = coordinate_digits(simplify_m)
+    return {"tolerance": tolerance_degrees(simplify_m), "digits": digits, "grid": 10.0**-digits}
+
+
 def display_geometry(column: str, simplify: bool) -> str:
     """SQL turning `column` into a GeoJSON geometry, simplified by %(tolerance)s.
 
     For simplifying, longitudes are first scaled by cos(latitude) at the middle
     of the feature, so the tolerance (in degrees of latitude, from metres) means
-    about the same distance in every direction; then the scale is undone. A
-    result GEOS calls invalid is repaired, and a multi-geometry stays multi.
+    about the same distance in every direction; then the scale is undone and the
+    coordinates are snapped to the decimal places written (%(grid)s), keeping the shape
+    valid. A result GEOS calls invalid is repaired, and a multi-geometry stays multi.
     `column` is our own SQL, never input.
     """
     geom = column
@@ -46,11 +68,13 @@ def display_geometry(column: str, simplify: bool) -> str:
             FROM (SELECT CASE WHEN ST_IsValid(s) THEN s
                               ELSE ST_CollectionExtract(ST_MakeValid(s), ST_Dimension(s) + 1)
                          END AS v
-                    FROM (SELECT ST_Scale(ST_SimplifyPreserveTopology(ST_Scale({c}, k, 1),
-                                                                      %(tolerance)s),
-                                          1 / k, 1) AS s
+                    FROM (SELECT ST_ReducePrecision(
+                                   ST_Scale(ST_SimplifyPreserveTopology(ST_Scale({c}, k, 1),
+                                                                        %(tolerance)s),
+                                            1 / k, 1),
+                                   %(grid)s) AS s
                             FROM (SELECT {scale} AS k) AS scale) AS simple) AS valid)"""  # noqa: S608 (constants)
-    return f"ST_AsGeoJSON(ST_ForcePolygonCCW({geom}), 6, 0)::json"
+    return f"ST_AsGeoJSON(ST_ForcePolygonCCW({geom}), %(digits)s, 0)::json"
 
 
 ZONES_SQL = """
@@ -180,7 +204,7 @@ def zones_collection(
 ) -> bytes:
     """The published zones of one policy version, as a FeatureCollection."""
     where = ["z.policy_id = %(policy)s"]
-    params: dict = {"policy": policy_id, "tolerance": tolerance_degrees(simplify)}
+    params: dict = {"policy": policy_id, **shape_params(simplify)}
     if kind:
         where.append("z.kind = %(kind)s")
         params["kind"] = kind
@@ -205,7 +229,7 @@ def zone_feature(slug: str, simplify: float = 0) -> bytes | None:
         where="z.slug = %(slug)s",
         geometry=display_geometry("z.geom", simplify > 0),
     )
-    params = {"slug": slug, "tolerance": tolerance_degrees(simplify)}
+    params = {"slug": slug, **shape_params(simplify)}
     features = "SELECT feature::text FROM features"
     return _encode(_fetch(sql + features, params))
 
@@ -232,7 +256,7 @@ def layer_collection(name: str, simplify: float = 0) -> bytes:
         geometry=display_geometry("r.geom", simplify > 0),
         column="r.layer" if column == "layer" else "r.slug",
     )
-    return _encode(_fetch(sql, {"value": value, "tolerance": tolerance_degrees(simplify)}))
+    return _encode(_fetch(sql, {"value": value, **shape_params(simplify)}))
 
 
 # The buffer is computed on the ellipsoid (geography); a result that wraps
@@ -291,7 +315,7 @@ def reach_collection(
         "metres": weapon["range_km"] * 1000.0,
         "id": f"reach-{weapon['slug']}",
         "properties": json.dumps(properties),
-        "tolerance": tolerance_degrees(simplify),
+        **shape_params(simplify),
     }
     sql = REACH_SQL.format(geometry=display_geometry("g", simplify > 0))
     return _encode(_fetch(sql, params))
