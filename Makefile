@@ -13,11 +13,10 @@ export DJANGO_SETTINGS_MODULE := mapsite.settings
 
 run: setup static
 	@echo ""
-	@echo "Serving the policy map at http://$(HOST):$(PORT)/"
+	@echo "Serving the policy map at http://$(HOST):$(PORT)/ (nginx in front of gunicorn)"
 	@echo "Create an admin account with: $(PY) manage.py createsuperuser"
 	@echo ""
-	$(VENV)/bin/gunicorn mapsite.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--no-control-socket --access-logfile - --error-logfile -
+	@HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) GUNICORN=$(VENV)/bin/gunicorn bash scripts/serve.sh
 
 test: setup browser-deps static
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest

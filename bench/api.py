@@ -1,7 +1,8 @@
 """API benchmark: verdict throughput against a trivial endpoint, and the GeoJSON export.
 
-Everything runs on loopback against gunicorn (2 sync workers) serving the
-benchmark's own database, mapsite_bench (see bench/synthetic.py), never the site's.
+Everything runs on loopback against nginx in front of gunicorn (2 sync workers; no
+micro-cache or rate limit, so the app itself is measured) serving the benchmark's own
+database, mapsite_bench (see bench/synthetic.py), never the site's.
 """
 
 import itertools
@@ -183,7 +184,9 @@ def main() -> dict:
     started = time.perf_counter()
     print("api bench: preparing mapsite_bench (migrate, load, 10,000 synthetic zones)...")
     synthetic.prepare()
-    with servers.serve(workers=2, env=synthetic.BENCH_ENV, log_level="warning") as base:
+    # The app's own speed: nginx in front, but no micro-cache or rate limit.
+    front = {"limits": False, "micro_cache": False}
+    with servers.serve(workers=2, env=synthetic.BENCH_ENV, log_level="warning", **front) as base:
         print("api bench: verdict throughput and latency (wrk)...")
         verdicts = verdict_figures(base)
         print("api bench: GeoJSON export of 10,000 zones...")
@@ -206,8 +209,8 @@ def render(figures: dict) -> str:
     verdict = figures["verdict"]
     lines = [
         f"Measured by `python -m bench.run` (what `make bench` runs) on {figures['cores']} "
-        "cores, gunicorn with 2 sync workers on "
-        f"127.0.0.1, `wrk -t1 -d{DURATION}s --latency`, database `mapsite_bench`. "
+        "cores, nginx (micro-cache and rate limits off) in front of gunicorn with 2 sync "
+        f"workers on 127.0.0.1, `wrk -t1 -d{DURATION}s --latency`, database `mapsite_bench`. "
         f"Whole API bench: {figures['seconds']} s.",
         "",
         "### Verdicts: `/api/verdict` against `/api/ping` (same app, same server)",

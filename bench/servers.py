@@ -1,14 +1,17 @@
-"""The app served for the tests and benchmarks: gunicorn on a free loopback port, and chromium.
+"""The app served for the tests and benchmarks as `make run` serves it, and chromium.
 
-Shared by tests/ (test_gunicorn.py, test_api_cache.py, conftest.py) and bench/ (api.py,
-map_page.py), so that they all start the site the way `make run` does.
+gunicorn on a Unix socket with nginx in front on a free loopback port (scripts/nginx.sh).
+Shared by tests/ (test_gunicorn.py, test_api_cache.py, test_front_proxy.py, conftest.py) and
+bench/ (api.py, uncached.py, map_page.py).
 """
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -32,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
+_APPS: dict[str, subprocess.Popen] = {}  # gunicorn masters by the URL serve() yielded
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -47,15 +52,22 @@ def serve(
     collectstatic: bool = False,
     access_log: Path | None = None,
     log_level: str | None = None,
+    proxy: bool = True,
+    limits: bool = True,
+    micro_cache: bool = True,
 ) -> Iterator[str]:
-    """The app in gunicorn (sync workers) on a free loopback port; yields its base URL.
+    """The app in gunicorn (sync workers) behind nginx; yields nginx's base URL.
 
     - env: variables set on top of this process's (MAPSITE_DB_NAME, POLICY_CACHE_SECONDS...);
-    - collectstatic: run `manage.py collectstatic` first, for whitenoise's hashed files;
+    - collectstatic: run `manage.py collectstatic` first, for the hashed static files;
     - access_log: a file for gunicorn's access log, one "<pid> <path>" line per request;
-    - log_level: show gunicorn's own log on stderr at this level (None: discard it).
+    - log_level: show gunicorn's own log on stderr at this level (None: discard it);
+    - proxy: False serves gunicorn bare on a loopback port, no nginx;
+    - limits, micro_cache: nginx's per-client limits and its cache of public GETs (off for
+      load generators, and for tests that need every request to reach gunicorn).
 
-    Returns once /healthz answers; the server is stopped on leaving, whatever happens.
+    Each call has its own socket, port and nginx prefix. Returns once /healthz answers
+    through nginx; both servers are stopped on leaving, whatever happens.
     """
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mapsite.settings", **(env or {})}
     if collectstatic:
@@ -65,12 +77,40 @@ def serve(
             env=env,
             check=True,
         )
-    port = free_port()
+    with contextlib.ExitStack() as stack:
+        run_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mapsite-serve-")))
+        sock, url = run_dir / "gunicorn.sock", f"http://{HOST}:{free_port()}"
+        bind = f"unix:{sock}" if proxy else url.removeprefix("http://")
+        command = _gunicorn(bind, workers, access_log, log_level)
+        servers = {"gunicorn": stack.enter_context(_running(command, env, quiet=not log_level))}
+        if proxy:
+            front = {
+                "FRONT_LISTEN": url.removeprefix("http://"),
+                "FRONT_SOCKET": str(sock),
+                "FRONT_LIMITS": "on" if limits else "off",
+                "FRONT_CACHE": "on" if micro_cache else "off",
+            }
+            nginx = ["bash", str(ROOT / "scripts" / "nginx.sh"), "run", str(run_dir / "nginx")]
+            servers["nginx"] = stack.enter_context(_running(nginx, {**env, **front}, quiet=False))
+        _wait_until_healthy(servers, url)
+        _APPS[url] = servers["gunicorn"]
+        try:
+            yield url
+        finally:
+            del _APPS[url]
+
+
+def app_process(url: str) -> subprocess.Popen:
+    """The gunicorn master behind a URL `serve()` yielded (to stop it, or find its workers)."""
+    return _APPS[url]
+
+
+def _gunicorn(bind: str, workers: int, access_log: Path | None, log_level: str | None) -> list:
     command = [
         str(GUNICORN),
         "mapsite.wsgi:application",
         "--bind",
-        f"{HOST}:{port}",
+        bind,
         "--workers",
         str(workers),
         "--no-control-socket",
@@ -79,27 +119,32 @@ def serve(
         command += ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s"]
     if log_level:
         command += ["--log-level", log_level]
-    server = subprocess.Popen(
+    return command
+
+
+@contextlib.contextmanager
+def _running(command: list, env: dict, quiet: bool) -> Iterator[subprocess.Popen]:
+    """A server process in its own process group, stopped on leaving (killed if it hangs)."""
+    process = subprocess.Popen(
         command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=None if log_level else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if quiet else None,
+        start_new_session=True,
     )
-    url = f"http://{HOST}:{port}"
     try:
-        _wait_until_healthy(server, url)
-        yield url
+        yield process
     finally:
-        server.terminate()
+        process.terminate()
         try:
-            server.wait(timeout=STOP_SECONDS)
+            process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            os.killpg(process.pid, signal.SIGKILL)  # the group: its workers too
+            process.wait()
 
 
-def _wait_until_healthy(server: subprocess.Popen, url: str) -> None:
+def _wait_until_healthy(servers: dict[str, subprocess.Popen], url: str) -> None:
     deadline = time.monotonic() + START_SECONDS
     while True:
         try:
@@ -107,10 +152,11 @@ def _wait_until_healthy(server: subprocess.Popen, url: str) -> None:
                 response.read()
             return
         except OSError:
-            if server.poll() is not None:
-                raise RuntimeError(f"gunicorn exited on start-up ({server.returncode})") from None
+            for name, server in servers.items():
+                if server.poll() is not None:
+                    raise RuntimeError(f"{name} exited on start-up ({server.returncode})") from None
             if time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"gunicorn did not answer {url}/healthz in {START_SECONDS:.0f} s"
+                    f"{url}/healthz did not answer in {START_SECONDS:.0f} s"
                 ) from None
             time.sleep(0.1)

@@ -79,21 +79,19 @@ def _new_points(url: str, connections: int, script: str, seconds: str = DURATION
 
 def worker_rss_kb(base: str) -> list[int]:
     """Resident size of each gunicorn worker serving `base` (children of its master)."""
-    bind = base.removeprefix("http://")
-    serving, parents = {}, {}
+    master = servers.app_process(base).pid
+    sizes = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            if bind not in (proc / "cmdline").read_bytes().decode(errors="replace"):
-                continue
             status = (proc / "status").read_text()
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        serving[int(proc.name)] = int(fields["VmRSS"].split()[0])
-        parents[int(proc.name)] = int(fields["PPid"])
-    return sorted(rss for pid, rss in serving.items() if parents[pid] in serving)
+        if int(fields["PPid"]) == master:
+            sizes.append(int(fields["VmRSS"].split()[0]))
+    return sorted(sizes)
 
 
 def _warm_up(base: str, days: list[str]) -> None:
@@ -141,7 +139,8 @@ def main() -> dict:
     figures: dict = {}
     for lookup in LOOKUPS:
         env = {**synthetic.BENCH_ENV, "POINT_LOOKUP": lookup}
-        with servers.serve(workers=2, env=env, log_level="warning") as base:
+        front = {"limits": False, "micro_cache": False}
+        with servers.serve(workers=2, env=env, log_level="warning", **front) as base:
             figures[lookup] = {
                 "idle_worker_rss_kb": worker_rss_kb(base),
                 **{name: _variant(base, days) for name, days in VARIANTS.items()},

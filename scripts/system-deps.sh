@@ -13,6 +13,7 @@ command -v ogr2ogr >/dev/null || need gdal-bin
 ldconfig -p | grep -q 'libgeos_c\.so' || need libgeos-c1v5
 ldconfig -p | grep -q 'libproj\.so' || need proj-bin
 command -v npm >/dev/null || need npm
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need nginx
 if [ "${WITH_BROWSER:-0}" = 1 ]; then
   command -v chromium >/dev/null || need chromium
   command -v wrk >/dev/null || need wrk

@@ -62,7 +62,10 @@ CACHE_HEADERS = {
         "description": "Strong validator of this representation.",
         "schema": {"type": "string"},
     },
-    "Cache-Control": {"description": "public, max-age=60", "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": "public, max-age=60, s-maxage=1",
+        "schema": {"type": "string"},
+    },
 }
 
 

@@ -27,6 +27,7 @@ JSON = "application/json"
 GEOJSON = "application/geo+json"
 METHODS = "GET, HEAD, OPTIONS"
 MAX_AGE = 60
+SHARED_MAX_AGE = 1  # the front's micro-cache (nginx) keeps a copy this long before revalidating
 GZIP_MIN_BYTES = 200  # below this GZipMiddleware leaves a body alone, and so do we
 CACHE_MAX_ENTRIES = 4096
 CACHE_MAX_BYTES = 128 * 1024 * 1024  # per worker; one body may take up to a third
@@ -186,7 +187,7 @@ def serve(
         if filename:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Cache-Control"] = f"public, max-age={max_age}, s-maxage={SHARED_MAX_AGE}"
     response["Vary"] = "Accept-Encoding"
     return response
 
