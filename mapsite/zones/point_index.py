@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from pyproj import Geod
 
+from mapsite.zones import heap
 from mapsite.zones.models import ZonePiece
 from mapsite.zones.querysets import BORDER_SLUG, box_degrees, public_sql
 
@@ -176,6 +177,7 @@ class PointIndex:
     def pieces(self, policy_id: int) -> PolicyPieces:
         if policy_id not in self.policies:
             self.policies[policy_id] = _pieces(policy_id)
+            heap.settle()
         return self.policies[policy_id]
 
     def border_metres(self, lon: float, lat: float) -> float | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from mapsite.zones import vocabulary
+from mapsite.zones import heap, vocabulary
 from mapsite.zones.models import DataVersion, Policy, Source, TargetCategory, WeaponSystem, Zone
 
 
@@ -235,6 +235,7 @@ def current() -> Snapshot:
     if snap is None or snap.version != version:
         snap = _build(version)
         _holder.snapshot = snap
+        heap.settle()
     _holder.checked_at = now
     return snap
 
