@@ -59,6 +59,16 @@ figures: setup
 check-data: venv
 	$(PY) -m geo_data.build --check
 
+# make backup [FILE=path]: a consistent dump, by default var/backups/mapsite-<UTC time>.dump.
+# make restore FILE=path: back up the current state first, then restore FILE all-or-nothing.
+.PHONY: backup restore
+backup: venv db
+	@$(PY) manage.py backup $(if $(FILE),--output "$(FILE)")
+
+restore: venv db
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/mapsite-....dump" >&2; exit 2; }
+	@$(PY) manage.py restore "$(FILE)"
+
 bench: setup browser-deps
 	$(PY) -m bench.run
 

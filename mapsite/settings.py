@@ -188,6 +188,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ZONE_IMPORT_MAX_BYTES + 1024 * 1024
 # the data version from the database.
 POLICY_CACHE_SECONDS = envfloat("POLICY_CACHE_SECONDS", "2")
 
+# Where `manage.py backup` (make backup) writes, and restore keeps its safety copy.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+
 # How a verdict finds the areas at a point: "index" (each worker's in-process index of the
 # pieces PostGIS cut, mapsite/zones/point_index.py) or "sql" (one PostGIS query each time;
 # the benchmarks' baseline).

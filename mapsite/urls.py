@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/", include("mapsite.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that is down answers 503 everywhere, whichever layer met it (mapsite/ops/outage.py).
+handler500 = "mapsite.ops.outage.server_error"

@@ -31,6 +31,7 @@ SHARED_MAX_AGE = 1  # the front's micro-cache (nginx) keeps a copy this long bef
 GZIP_MIN_BYTES = 200  # below this GZipMiddleware leaves a body alone, and so do we
 CACHE_MAX_ENTRIES = 4096
 CACHE_MAX_BYTES = 128 * 1024 * 1024  # per worker; one body may take up to a third
+RETRY_AFTER_SECONDS = 30  # what a 503 asks clients to wait while the database is down
 
 
 def error(status: int, message: str, field: str | None = None) -> HttpResponse:
@@ -38,6 +39,13 @@ def error(status: int, message: str, field: str | None = None) -> HttpResponse:
     response = HttpResponse(dumps({"error": message, "field": field}), content_type=JSON)
     response.status_code = status
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def unavailable() -> HttpResponse:
+    """The 503 while the database is not answering (mapsite/ops/outage.py for the rest)."""
+    response = error(503, "the database is not answering; try again shortly")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -73,7 +81,7 @@ def _answer(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return error(400, exc.message, exc.field)
     except DatabaseError:
         logger.exception("database error answering %s", request.path)
-        return error(503, "the database is not answering; try again shortly")
+        return unavailable()
     except Exception:
         # Logged in full for us; the client gets JSON, never a traceback.
         logger.exception("unexpected error answering %s", request.path)

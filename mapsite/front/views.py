@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from pyproj import Geod
 
 from mapsite.front import permalink, timeline
+from mapsite.ops import outage
 from mapsite.zones import snapshot, vocabulary
 from mapsite.zones.models import Assumption, Place, Source, Zone
 
@@ -26,7 +27,6 @@ QUOTED = (Source.Kind.REPORT, Source.Kind.LATER_REPORT)
 logger = logging.getLogger(__name__)
 
 GEOD = Geod(ellps="WGS84")
-RETRY_AFTER_SECONDS = 30
 
 
 def _changes(snap, policies) -> list[dict]:
@@ -140,10 +140,7 @@ def index(request: HttpRequest) -> HttpResponse:
         # Logged in full for us; the visitor gets a short page.
         logger.exception("database error rendering the map page")
         connection.close_if_unusable_or_obsolete()
-        response = render(request, "front/unavailable.html", status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return outage.unavailable(request)
 
 
 def _date_words(snap, steps: list[dict], view: dict) -> dict:

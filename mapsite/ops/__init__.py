@@ -1,0 +1,1 @@
+"""Running the site: answers while the database is down, backups and restores."""
