@@ -5,6 +5,7 @@ micro-cache or rate limit, so the app itself is measured) serving the benchmark'
 database, mapsite_bench (see bench/synthetic.py), never the site's.
 """
 
+import concurrent.futures
 import itertools
 import json
 import os
@@ -67,9 +68,14 @@ def wrk(url: str, connections: int, script: str | None = None, seconds: str = DU
 
 
 def warm(base: str, paths: list[str], rounds: int = 20) -> None:
-    for _ in range(rounds):  # enough to reach both workers
-        for path in paths:
-            urllib.request.urlopen(base + path, timeout=60).read()
+    """Each path `rounds` times from 4 clients at once: one after another, the same worker
+    may take every request, and the other would build its caches during a measured run."""
+
+    def fetch(path: str) -> None:
+        urllib.request.urlopen(base + path, timeout=60).read()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(fetch, [path for _ in range(rounds) for path in paths]))
 
 
 def verdict_figures(base: str) -> dict:

@@ -19,9 +19,9 @@ import urllib.request
 
 from bench import servers
 
-RUNS = int(os.environ.get("BENCH_MAP_RUNS", "5"))
+RUNS = int(os.environ.get("BENCH_MAP_RUNS", "9"))
 WARM_RUNS = 2
-BUDGET_BYTES = 400 * 1024
+BUDGET_BYTES = 300 * 1024  # the first view, as transferred
 CHROMIUM_ARGS = [
     *servers.CHROMIUM_ARGS,
     # Nothing but loopback resolves: online tiles fail at once, as offline.
