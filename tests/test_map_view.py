@@ -87,8 +87,9 @@ def test_it_shows_the_report_quotes_and_the_depth_assumption(client):
     assert "Assumption: Counter-fire area near Kharkiv reaches 84 km into Russia." in html
     assert "not for operational use" in html
     quote = Source.objects.get(slug="pentagon-within-ukraine")
-    # The Reuters addition gives no date of its own, so its quotes show none.
-    assert "Pentagon spokesperson Sabrina Singh, Reuters</p>" in html
+    # The Reuters addition gives no date of its own, so its quotes show none; each links
+    # the stored page that carries it.
+    assert f'Pentagon spokesperson Sabrina Singh, Reuters · <a href="{quote.url}"' in html
     assert quote.quote.replace("’", "’")[:40] in html
 
 
