@@ -6,6 +6,7 @@ The served database is never touched: copies are made from the test database.
 import contextlib
 import socket
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,7 @@ def copy_of_test_database(suffix: str) -> Iterator[Database]:
     drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
     connections.close_all()  # a template must have no other sessions
     with admin.connect() as conn:
+        _end_other_sessions(conn, source.name)
         conn.execute(drop)
         conn.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
@@ -49,6 +51,20 @@ def copy_of_test_database(suffix: str) -> Iterator[Database]:
         connections.close_all()
         with admin.connect() as conn:
             conn.execute(drop)
+
+
+def _end_other_sessions(conn, name: str, seconds: float = 10.0) -> None:
+    """End the sessions earlier tests left on `name` (a live server's persistent
+    connections, say; Django's health checks reconnect them), and wait until they are gone."""
+    others = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+    conn.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()",
+        [name],
+    )
+    deadline = time.monotonic() + seconds
+    while conn.execute(others, [name]).fetchone()[0] and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _ensure_loaded() -> None:
