@@ -34,8 +34,8 @@ def verdict(request: HttpRequest) -> HttpResponse:
     query = request.GET
     lon, lat = params.point(query)
     snap = snapshot.current()
-    weapon = params.choice(query, "weapon", sorted(snap.weapons))
-    target = params.choice(query, "target", sorted(snap.targets))
+    weapon = params.choice(query, "weapon", snap.weapon_slugs)
+    target = params.choice(query, "target", snap.target_slugs)
     day = params.day(query)
 
     rendered = []
@@ -166,7 +166,7 @@ def places(request: HttpRequest) -> HttpResponse:
 @api_endpoint
 def reach(request: HttpRequest) -> HttpResponse:
     snap = snapshot.current()
-    weapon = params.choice(request.GET, "weapon", sorted(snap.weapons), required=True)
+    weapon = params.choice(request.GET, "weapon", snap.weapon_slugs, required=True)
     origin = params.point(request.GET, required=False)
     simplify = params.simplify(request.GET, default=REACH_SIMPLIFY_METRES)
     body = cached(

@@ -10,6 +10,7 @@ zones and of whole versions) never enter the snapshot at all.
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 
@@ -91,8 +92,19 @@ class Snapshot:
     known_as_of: object = None
 
     def policy_on(self, day) -> PolicyInfo | None:
-        in_force = [policy for policy in self.policies if policy.in_force(day)]
-        return in_force[-1] if in_force else None
+        on_day = self.responses.setdefault("policy-on", {})
+        if day not in on_day:
+            in_force = [policy for policy in self.policies if policy.in_force(day)]
+            on_day[day] = in_force[-1] if in_force else None
+        return on_day[day]
+
+    @cached_property
+    def weapon_slugs(self) -> list[str]:
+        return sorted(self.weapons)
+
+    @cached_property
+    def target_slugs(self) -> list[str]:
+        return sorted(self.targets)
 
     def disputed_by(self, day) -> list[PolicyInfo]:
         """Disputed versions reported to start on or before `day`: named, never applied."""
