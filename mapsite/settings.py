@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from mapsite.zones import vocabulary
@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "leaflet",
     "csp",
     "simple_history",
+    "axes",
     "mapsite.zones",
     "mapsite.api",
     "mapsite.front",
@@ -121,6 +122,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "mapsite.security.PermissionsPolicyMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login before anything is checked.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before hashing
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "mapsite.urls"
@@ -172,12 +181,32 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = envint("STATIC_MAX_AGE", "3600")
 
+# HTTPS, from the environment (all off by default: `make run` serves plain HTTP locally).
+# Behind a proxy that ends TLS, BEHIND_HTTPS_PROXY=true trusts its X-Forwarded-Proto.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD")
+if envbool("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES")
+
+# Failed logins (django-axes): after LOGIN_FAILURE_LIMIT failures for one user name, or from
+# one address, logins are refused for LOGIN_LOCKOUT_MINUTES (`manage.py axes_reset` lifts it).
+# The address is the client's as the front saw it: TRUSTED_PROXY_COUNT proxies from the right
+# of X-Forwarded-For (nginx sets it), or REMOTE_ADDR with 0 (served bare).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = envfloat("LOGIN_LOCKOUT_MINUTES", "15", minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mapsite.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "mapsite.security.client_ip"
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "1")
 
 # Upload limits: GeoJSON imports are validated before anything is stored.
 ZONE_IMPORT_MAX_BYTES = envint("ZONE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
@@ -214,7 +243,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, NONCE],  # the page's one <style> carries the nonce
         "img-src": [SELF, "data:", *_tile_origin(TILE_URL)],
         "connect-src": [SELF],
         "font-src": [SELF],

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from pyproj import Geod
 
+from mapsite.api.responses import SHARED_MAX_AGE
 from mapsite.front import permalink, timeline
 from mapsite.ops import outage
 from mapsite.zones import snapshot, vocabulary
@@ -21,6 +23,7 @@ from mapsite.zones.models import Assumption, Place, Source, Zone
 PLACE_CANDIDATES = 400
 PLACE_LIMIT = 120
 PLACE_SPACING_KM = 12.0
+PAGE_MAX_AGE = 60  # seconds a browser may keep the map page (its default date is today)
 
 QUOTED = (Source.Kind.REPORT, Source.Kind.LATER_REPORT)
 
@@ -229,6 +232,9 @@ def _index(request: HttpRequest) -> HttpResponse:
     response = render(request, "front/index.html", context)
     # The first view's zones start downloading with the page (startup.js asks for this URL).
     response["Link"] = f"<{config['firstZones']['url']}>; rel=preload; as=fetch; crossorigin"
+    # Public and short-lived, as the API's answers: the front's micro-cache keeps it (and
+    # serves it while the database is down); a copy shares its CSP nonce for that while.
+    patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE, s_maxage=SHARED_MAX_AGE)
     return response
 
 

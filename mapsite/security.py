@@ -1,0 +1,70 @@
+"""What the site tells browsers about itself, and who a login attempt comes from.
+
+- `PERMISSIONS_POLICY`: the browser features the map uses (copying a link to the clipboard,
+  its own fullscreen), every other one switched off, sent on every response.
+- `client_ip`: the address django-axes counts failed logins against. Behind the front
+  (nginx, which replaces any X-Forwarded-For a client sends with the address it saw), the
+  address is the one `TRUSTED_PROXY_COUNT` proxies from the right; served bare, REMOTE_ADDR.
+"""
+
+from django.conf import settings
+
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "accelerometer=()",
+        "autoplay=()",
+        "browsing-topics=()",
+        "camera=()",
+        "clipboard-write=(self)",
+        "display-capture=()",
+        "fullscreen=(self)",
+        "geolocation=()",
+        "gyroscope=()",
+        "magnetometer=()",
+        "microphone=()",
+        "midi=()",
+        "payment=()",
+        "publickey-credentials-get=()",
+        "usb=()",
+    ]
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds the Permissions-Policy header (Django has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+def client_ip(request) -> str | None:
+    """The login attempt's address (see the module docstring)."""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if count and len(hops) >= count:
+        return hops[-count]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer while a login is locked out: a plain page, 429, Retry-After."""
+    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+    from django.shortcuts import render
+
+    cool_off = get_cool_off(request)
+    minutes = round(cool_off.total_seconds() / 60) if cool_off else None
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "username": get_client_username(request, credentials) or "",
+        "minutes": minutes,
+    }
+    response = render(request, "admin/locked_out.html", context, status=429)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
