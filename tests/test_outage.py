@@ -216,3 +216,52 @@ def test_it_answers_503_while_the_database_is_down_and_recovers_by_itself(site):
         assert status == 200 and json.loads(body)["status"] in STATUS
         assert site.fetch("/admin/", cookies=logged_in)[0] == 200
     assert site.fetch("/admin/login/", form, anonymous)[0] == 302
+
+
+@pytest.fixture
+def front_site(django_db_setup, django_db_blocker):
+    """The same outage behind the front (nginx, its micro-cache on), as `make run` serves."""
+    with django_db_blocker.unblock(), copy_of_test_database("outage_front") as db:
+        cable = Cable(server_address(db))
+        cable.mend()
+        env = {
+            "DATABASE_URL": database_url(db, LOOPBACK, cable.port),
+            "MANIFEST_STATIC": "false",
+            "POLICY_CACHE_SECONDS": "0",
+        }
+        try:
+            with serve(workers=2, env=env, limits=False) as url:
+                yield Site(url, cable)
+        finally:
+            cable.cut()
+
+
+def test_the_front_keeps_the_map_readable_from_its_last_good_copy(front_site):
+    site = front_site
+    kept = ["/", "/api/zones.geojson?date=2024-06-01&simplify=600", "/api/policies"]
+    before = {}
+    for target in kept:
+        status, headers, body, _ = site.fetch(target)
+        assert status == 200, target
+        before[target] = body
+    site.cable.cut()
+    time.sleep(2.5)  # past the copies' s-maxage (1 s): the app is asked again, and fails
+    for target in kept:
+        status, headers, body, _ = site.fetch(target)
+        assert status == 200, (target, body[:200])
+        assert headers["X-Proxy-Cache"] in ("STALE", "UPDATING"), target
+        assert body == before[target]
+    # What the front never kept comes from the app: its own 503, not a stale copy.
+    status, headers, body, _ = site.fetch(verdict_url(50.1234, 36.4321))
+    assert_unavailable(status, headers, body, api=True)
+
+    site.cable.mend()
+    deadline = time.monotonic() + RECOVERY_SECONDS
+    while site.fetch("/healthz")[0] != 200:
+        assert time.monotonic() < deadline, "the site did not recover"
+        time.sleep(0.2)
+    # The stale copy is refreshed in the background: soon a fresh one is served again.
+    fresh = ("EXPIRED", "MISS", "REVALIDATED", "HIT")
+    while site.fetch("/")[1]["X-Proxy-Cache"] not in fresh:
+        assert time.monotonic() < deadline + 5, "the front kept serving its stale copy"
+        time.sleep(0.2)
