@@ -18,7 +18,8 @@ export FRONT_SOCKET=$VAR/run/gunicorn.sock
 bash "$ROOT/scripts/nginx.sh" conf "$VAR/nginx"  # fails here, before gunicorn starts
 
 cd "$ROOT"
-"$GUNICORN" mapsite.wsgi:application --bind "unix:$FRONT_SOCKET" --workers "${WORKERS:-2}" \
+"$GUNICORN" mapsite.wsgi:application --config python:mapsite.gunicorn_conf \
+  --bind "unix:$FRONT_SOCKET" --workers "${WORKERS:-2}" \
   --no-control-socket --access-logfile - --error-logfile - &
 app=$!
 bash "$ROOT/scripts/nginx.sh" run "$VAR/nginx" &

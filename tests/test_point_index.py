@@ -119,3 +119,17 @@ def test_the_index_follows_the_data_version():
 def test_the_sql_lookup_stays_available_as_the_baseline(settings):
     settings.POINT_LOOKUP = "sql"
     assert isinstance(point_index.for_version(1), point_index.SqlLookup)
+
+
+@pytest.mark.django_db
+def test_a_starting_worker_builds_every_applied_versions_pieces():
+    """gunicorn's post_worker_init (mapsite/gunicorn_conf.py) prepares the index, so no
+    reader's first click on a date waits for its version's pieces to be built."""
+    from mapsite import gunicorn_conf
+    from mapsite.zones import snapshot
+
+    point_index.forget()
+    gunicorn_conf.post_worker_init(worker=None)
+    index = point_index.for_version(snapshot.current().version)
+    applied = {p.id for p in snapshot.current().policies if not p.disputed}
+    assert set(index.policies) == applied and len(applied) >= 6

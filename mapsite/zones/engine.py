@@ -8,7 +8,6 @@ Every verdict says how far the record reaches (`known_as_of`).
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mapsite.zones import point_index, rules, snapshot, vocabulary
@@ -51,26 +50,20 @@ PARTS_MAX = 20_000  # answers kept per snapshot, each for one set of areas, ques
 def verdict_at(point, weapon: str | None = None, target: str | None = None, day=None) -> dict:
     """The verdict at a point (lon/lat, WGS84: a LonLat or a GEOS Point) for a weapon, a
     target and a day."""
-    part, own = _verdict(point, weapon, target, day)
-    return {**part.answer, **own}
+    answer, own = _verdict(point, weapon, target, day, shared=False)
+    return {**answer, **own}
 
 
 def verdict_json(point, weapon: str | None = None, target: str | None = None, day=None) -> bytes:
     """`verdict_at` as compact UTF-8 JSON, the shared part's JSON written once."""
-    part, own = _verdict(point, weapon, target, day)
-    return part.json_head + dumps(own)[1:]
+    head, own = _verdict(point, weapon, target, day, shared=True)
+    return head + dumps(own)[1:]
 
 
-@dataclass
-class AnswerPart:
-    """What a set of areas answers to a question on a day: the same for every point in them."""
-
-    answer: dict
-    json_head: bytes = field(init=False)  # the answer as JSON, less the point's fields and "}"
-
-    def __post_init__(self):
-        shared = {k: v for k, v in self.answer.items() if k not in POINT_FIELDS}
-        self.json_head = dumps(shared)[:-1] + b","
+def _json_head(answer: dict) -> bytes:
+    """The answer as JSON, less the point's fields and the closing "}"."""
+    shared = {k: v for k, v in answer.items() if k not in POINT_FIELDS}
+    return dumps(shared)[:-1] + b","
 
 
 POINT_FIELDS = ("query", "distance_to_border_km", "nearby")
@@ -81,8 +74,10 @@ def dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _verdict(point, weapon, target, day) -> tuple[AnswerPart, dict]:
-    """The shared part of a verdict and the point's own fields."""
+def _verdict(point, weapon, target, day, shared: bool) -> tuple:
+    """The areas' answer and the point's own fields. With `shared`, the answer is its JSON
+    head, kept per snapshot for every point in the same areas (as bytes only: thousands of
+    them stay cheap for the collector); else a fresh dict."""
     snap = snapshot.current()
     if weapon is not None and weapon not in snap.weapons:
         raise UnknownChoice("weapon", weapon, sorted(snap.weapons))
@@ -97,24 +92,28 @@ def _verdict(point, weapon, target, day) -> tuple[AnswerPart, dict]:
         text = f"No policy version in the data is in force on {day.isoformat()}."
         main = reason("no-policy", text)
         result["reasons"] = _marked([main, *_knowledge(snap, day)], main)
-        return AnswerPart(result), {"query": query, "distance_to_border_km": None, "nearby": []}
+        own = {"query": query, "distance_to_border_km": None, "nearby": []}
+        return (_json_head(result) if shared else result), own
 
     index = point_index.for_version(snap.version)
     inside, border_m, nearby = index.lookup_at(lon, lat, policy.id, NEARBY_KM)
-    # What the point's areas answer does not depend on the point: built once per snapshot
-    # for each set of areas, question and day, then shared (never changed) by every verdict.
-    parts = snap.responses.setdefault("verdict-parts", {})
-    key = (policy.id, tuple(inside), weapon, target, day)
-    part = parts.get(key)
-    if part is None:
-        if len(parts) >= PARTS_MAX:
-            parts.clear()
-        part = parts[key] = AnswerPart(_answer(snap, policy, inside, weapon, target, day))
-    return part, {
+    own = {
         "query": query,
         "distance_to_border_km": round(border_m / 1000, 1) if border_m is not None else None,
         "nearby": _nearby(snap, nearby, set(inside)),
     }
+    if not shared:
+        return _answer(snap, policy, inside, weapon, target, day), own
+    # What the point's areas answer does not depend on the point: written once per snapshot
+    # for each set of areas, question and day, then shared by every verdict.
+    heads = snap.responses.setdefault("verdict-heads", {})
+    key = (policy.id, tuple(inside), weapon, target, day)
+    head = heads.get(key)
+    if head is None:
+        if len(heads) >= PARTS_MAX:
+            heads.clear()
+        head = heads[key] = _json_head(_answer(snap, policy, inside, weapon, target, day))
+    return head, own
 
 
 def _answer(snap, policy, inside: list[int], weapon, target, day) -> dict:

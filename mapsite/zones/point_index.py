@@ -248,6 +248,20 @@ def for_version(version: int) -> PointIndex | SqlLookup:
         return _current
 
 
+def prepare() -> PointIndex | SqlLookup:
+    """Build every applied version's pieces now (a worker starting up), so no reader's first
+    click on a date waits for its version's pieces."""
+    from mapsite.zones import snapshot
+
+    snap = snapshot.current()
+    index = for_version(snap.version)
+    if isinstance(index, PointIndex):
+        for policy in snap.policies:
+            if not policy.disputed:
+                index.pieces(policy.id)
+    return index
+
+
 def forget() -> None:
     """Drop the index (tests, whose rolled-back writes can reuse a data version number)."""
     global _current
