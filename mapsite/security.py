@@ -5,7 +5,11 @@
 - `client_ip`: the address django-axes counts failed logins against. Behind the front
   (nginx, which replaces any X-Forwarded-For a client sends with the address it saw), the
   address is the one `TRUSTED_PROXY_COUNT` proxies from the right; served bare, REMOTE_ADDR.
+  The header is believed only from the front's side of the machine (a Unix socket, so no
+  REMOTE_ADDR, or loopback): a client reaching a bare server cannot pick its own address.
 """
+
+import ipaddress
 
 from django.conf import settings
 
@@ -44,12 +48,20 @@ class PermissionsPolicyMiddleware:
 
 def client_ip(request) -> str | None:
     """The login attempt's address (see the module docstring)."""
+    peer = request.META.get("REMOTE_ADDR") or ""
     count = settings.TRUSTED_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    if count and len(hops) >= count:
+    if count and len(hops) >= count and _from_this_machine(peer):
         return hops[-count]
-    return request.META.get("REMOTE_ADDR") or None
+    return peer or None
+
+
+def _from_this_machine(peer: str) -> bool:
+    try:
+        return not peer or ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        return False
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -54,14 +54,19 @@ def test_check_deploy_names_what_a_bare_environment_leaves_out():
 
 PRINT = (
     "from django.conf import settings as s; print('HTTPS', s.SECURE_SSL_REDIRECT, "
-    "s.SECURE_HSTS_SECONDS, getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+    "s.SECURE_HSTS_SECONDS, getattr(s, 'SECURE_PROXY_SSL_HEADER', None)); "
+    "from django.test import Client; r = Client().get('/api/ping', HTTP_HOST='localhost'); "
+    "print('PLAIN', r.status_code, r.get('Location'), r.get('Strict-Transport-Security'))"
 )
 
 
 def test_https_comes_from_the_environment_and_stays_off_by_default():
-    assert "HTTPS False 0 None" in manage("shell", "-c", PRINT).stdout
-    production = manage("shell", "-c", PRINT, env=PRODUCTION).stdout
-    assert "HTTPS True 31536000 ('HTTP_X_FORWARDED_PROTO', 'https')" in production
+    local = manage("shell", "-c", PRINT).stdout
+    assert "HTTPS False 0 None" in local
+    assert "PLAIN 200 None None" in local  # plain HTTP is served, not redirected
+    production = manage("shell", "-c", PRINT, env={**PRODUCTION, "ALLOWED_HOSTS": "localhost"})
+    assert "HTTPS True 31536000 ('HTTP_X_FORWARDED_PROTO', 'https')" in production.stdout
+    assert "PLAIN 301 https://localhost/api/ping None" in production.stdout
 
 
 @pytest.mark.django_db
