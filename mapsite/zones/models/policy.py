@@ -259,11 +259,6 @@ class Zone(models.Model):
         return bool(self.published) and self.draft_of_id is None
 
     @property
-    def is_public(self) -> bool:
-        """Published in a published version: what readers see (`querysets.PUBLIC`)."""
-        return self.is_published and self.policy.published
-
-    @property
     def is_draft(self) -> bool:
         return not self.is_published
 
