@@ -176,9 +176,14 @@ class PointIndex:
 
     def pieces(self, policy_id: int) -> PolicyPieces:
         if policy_id not in self.policies:
-            self.policies[policy_id] = _pieces(policy_id)
-            heap.settle()
+            self.build([policy_id])
         return self.policies[policy_id]
+
+    def build(self, policy_ids) -> None:
+        """Build these versions' pieces, then settle the heap once for all of them."""
+        for policy_id in policy_ids:
+            self.policies[policy_id] = _pieces(policy_id)
+        heap.settle()
 
     def border_metres(self, lon: float, lat: float) -> float | None:
         line = self.border
@@ -256,9 +261,7 @@ def prepare() -> PointIndex | SqlLookup:
     snap = snapshot.current()
     index = for_version(snap.version)
     if isinstance(index, PointIndex):
-        for policy in snap.policies:
-            if not policy.disputed:
-                index.pieces(policy.id)
+        index.build([policy.id for policy in snap.policies if not policy.disputed])
     return index
 
 
