@@ -146,3 +146,19 @@ def test_the_json_verdict_is_the_verdict(lon, lat, day, weapon, target):
     again = json.loads(engine.verdict_json(point, weapon, target, on))  # from the shared part
     assert first == again == engine.verdict_at(point, weapon, target, on)
     assert engine.verdict_json(point, weapon, target, on).decode().count('"query"') == 1
+
+
+@pytest.mark.django_db
+def test_a_shared_head_answers_every_day_as_its_own():
+    """Heads are shared by days that read alike but for their date: on every day of the
+    record and past its end, at points inside and outside the zones, the spliced bytes say
+    what verdict_at says for that day (its date, its disputed reports, where the record ends)."""
+    first, last = dt.date(2024, 5, 1), dt.date(2026, 12, 31)
+    days = [first + dt.timedelta(days=n) for n in range(0, (last - first).days + 1, 3)]
+    points = [engine.LonLat(36.58, 50.6), engine.LonLat(38.35, 51.75), engine.LonLat(27.56, 53.9)]
+    for day in days:
+        for point in points:
+            spliced = json.loads(engine.verdict_json(point, None, None, day))
+            assert spliced == engine.verdict_at(point, None, None, day), (point, day)
+    heads = snapshot.current().responses["verdict-heads"]
+    assert len(heads) < len(days) * len(points) / 10  # shared across days, not one per day

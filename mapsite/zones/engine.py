@@ -104,25 +104,46 @@ def _verdict(point, weapon, target, day, shared: bool) -> tuple:
     }
     if not shared:
         return _answer(snap, policy, inside, weapon, target, day), own
-    # What the point's areas answer does not depend on the point: written once per snapshot
-    # for each set of areas, question and day, then shared by every verdict.
+    # What the point's areas answer does not depend on the point, and on the day only through
+    # its date in words and the notes on where the record ends: written once per snapshot for
+    # each set of areas, question and kind of day, with a marker where the date goes.
     heads = snap.responses.setdefault("verdict-heads", {})
-    key = (policy.id, tuple(inside), weapon, target, day)
-    head = heads.get(key)
-    if head is None:
+    key = (policy.id, tuple(inside), weapon, target, _notes_key(snap, day))
+    parts = heads.get(key)
+    if parts is None:
         if len(heads) >= PARTS_MAX:
             heads.clear()
-        head = heads[key] = _json_head(_answer(snap, policy, inside, weapon, target, day))
-    return head, own
+        marked = _json_head(_answer(snap, policy, inside, weapon, target, day, DAY_MARK))
+        parts = marked.split(DAY_MARK.encode())
+        if len(parts) != 2:  # the marker also in the data: this head is for this day only
+            key, parts = (
+                (*key, day),
+                [_json_head(_answer(snap, policy, inside, weapon, target, day))],
+            )
+        heads[key] = parts
+    return day.isoformat().encode().join(parts), own
 
 
-def _answer(snap, policy, inside: list[int], weapon, target, day) -> dict:
+DAY_MARK = "\ue000"  # a private-use character, where a shared head's date goes
+
+
+def _notes_key(snap, day) -> tuple:
+    """What the notes on where the record ends (`_knowledge`) depend on for this day."""
+    keys = snap.responses.setdefault("day-notes", {})
+    if day not in keys:
+        disputed = tuple(p.id for p in snap.disputed_by(day))
+        keys[day] = (disputed, bool(snap.known_as_of and day > snap.known_as_of))
+    return keys[day]
+
+
+def _answer(snap, policy, inside: list[int], weapon, target, day, day_text=None) -> dict:
     """The verdict for the public areas `inside` (zone ids) of `policy`, but the point's own
-    fields (query, distance to the border, nearby)."""
+    fields (query, distance to the border, nearby). `day_text` stands for the date in it."""
     result = _empty(snap, policy)
     areas = sorted((snap.zones[i] for i in inside if i in snap.zones), key=lambda z: z.slug)
     answer = rules.compose(areas, snap, weapon, target)
-    policy_line = reason("policy", f"Policy in force on {day.isoformat()}: {policy.title}.")
+    day_text = day_text or day.isoformat()
+    policy_line = reason("policy", f"Policy in force on {day_text}: {policy.title}.")
     if answer is None:
         text = "This point is outside Ukraine and Russia: the reported policy does not cover it."
         main = reason("not-covered", text)
