@@ -214,3 +214,21 @@ def test_it_refuses_a_bad_reach_query(client, query, field):
     response = get(client, f"/api/reach.geojson?{query}")
     assert response.status_code == 400
     assert response.json()["field"] == field
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/layers/countries.geojson?simplify=99999",
+        "/api/layers/countries.geojson?simplify=84632.99",
+        "/api/reach.geojson?weapon=atacms&lat=-89&lon=145.45",
+    ],
+)
+def test_shapes_made_invalid_by_simplifying_or_wrapping_are_repaired_not_refused(client, url):
+    """Found by the contract fuzzer: a coarse tolerance on the countries, or a reach circle
+    around a pole, once made GEOS fail (a 503); both are repaired into valid shapes now."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:200]
+    features = response.json()["features"]
+    assert features and all(f["geometry"]["coordinates"] for f in features)

@@ -11,12 +11,16 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.http import QueryDict
 
-from mapsite.zones import vocabulary
+from mapsite.zones import snapshot, vocabulary
 
 # Plain ASCII decimal numbers only: no "nan", "inf", "1_000", " 1 ", or other scripts' digits.
 NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# The whitespace str.strip() removes, and the C0/C1 control characters (Unicode "Cc").
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+FLAG_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 MAX_NUMBER_CHARS = 32
 MAX_SLUG_CHARS = 80
 
@@ -36,9 +40,10 @@ class BadParam(ValueError):
 
 
 def raw(query: QueryDict, name: str, required: bool = False) -> str | None:
-    """The single value of `name`, or None when absent; refuses repeats."""
-    values = query.getlist(name)
-    if len(values) > 1:
+    """The single value of `name`, or None when absent or empty; refuses repeats."""
+    # A QueryDict is a dict of lists: read the list in place (getlist copies it).
+    values = dict.get(query, name)
+    if values and len(values) > 1:
         raise BadParam(name, f"{name} is given more than once")
     if not values or values[0] == "":
         if required:
@@ -169,21 +174,228 @@ def integer(query: QueryDict, name: str, low: int, high: int, default: int) -> i
 
 
 def text(query: QueryDict, name: str, max_length: int) -> str:
-    """Required free text, 1 to max_length characters, no control characters."""
-    value = (raw(query, name, required=True) or "").strip()
+    """Required free text, 1 to max_length characters once trimmed, no control characters."""
+    value = (raw(query, name, required=True) or "").strip(SPACES)
     if not value:
         raise BadParam(name, f"{name} is required")
     if len(value) > max_length:
         raise BadParam(name, f"{name} must be at most {max_length} characters")
-    if not value.isprintable():
+    if CONTROL.search(value):
         raise BadParam(name, f"{name} must not contain control characters")
     return value
 
 
 def flag(query: QueryDict, name: str) -> bool:
     value = raw(query, name)
-    if value is None or value in ("0", "false", "no"):
+    if value is None:
         return False
-    if value in ("1", "true", "yes"):
-        return True
-    raise BadParam(name, f"{name} must be 1 or 0")
+    if value not in FLAG_WORDS:
+        raise BadParam(name, f"{name} must be 1 or 0")
+    return FLAG_WORDS[value]
+
+
+# --- Declarations: each parses with a function above and describes itself (OpenAPI). A view
+# parses with its endpoint's `Query`, the document is built from the same objects.
+
+
+def _character_class(chars: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in chars)  # Python and ECMA-262 regex alike
+
+
+class Param:
+    """One query parameter: `parse` reads it from a QueryDict, `openapi` describes it."""
+
+    from_data = False  # whether parsing needs the policy snapshot
+
+    def __init__(self, name: str, description: str, required: bool = False):
+        self.name = name
+        self.description = description
+        self.required = required
+
+    def parse(self, query: QueryDict, snap=None):
+        raise NotImplementedError
+
+    def schema(self, snap=None) -> dict:
+        raise NotImplementedError
+
+    def openapi(self, snap=None) -> list[dict]:
+        parameter = {
+            "name": self.name,
+            "in": "query",
+            "required": self.required,
+            "description": self.description,
+            "schema": self.schema(snap),
+            "allowEmptyValue": not self.required,  # raw(): an empty value is no value
+        }
+        return [parameter]
+
+
+class Number(Param):
+    def __init__(self, name, description, low, high, what="a number", required=False):
+        super().__init__(name, description, required)
+        self.low, self.high, self.what = low, high, what
+
+    def parse(self, query, snap=None):
+        return number(query, self.name, self.low, self.high, self.required, self.what)
+
+    def schema(self, snap=None):
+        return {"type": "number", "minimum": self.low, "maximum": self.high}
+
+
+LAT = Number("lat", "Latitude, WGS84 decimal degrees.", -90, 90, "a latitude in decimal degrees")
+LON = Number(
+    "lon", "Longitude, WGS84 decimal degrees.", -180, 180, "a longitude in decimal degrees"
+)
+
+
+class Point(Param):
+    """`lat` and `lon`: both required, or (optional) both or neither.
+
+    Optional, it is documented as one object parameter exploded into lat=…&lon=…
+    (OpenAPI's form style), since two separate parameters cannot say "both or neither".
+    """
+
+    def __init__(self, description: str = "", required: bool = True, name: str = "point"):
+        super().__init__(name, description, required)
+
+    def parse(self, query, snap=None):
+        return point(query, self.required)
+
+    def schema(self, snap=None):
+        lat_lon = {"lat": LAT.schema(), "lon": LON.schema()}
+        return {"type": "object", "properties": lat_lon, "required": ["lat", "lon"]}
+
+    def openapi(self, snap=None):
+        if self.required:
+            must = {"required": True, "allowEmptyValue": False}
+            return [{**LAT.openapi()[0], **must}, {**LON.openapi()[0], **must}]
+        (described,) = super().openapi(snap)
+        del described["allowEmptyValue"]  # an object has no empty value
+        return [{**described, "style": "form", "explode": True}]
+
+
+class Choice(Param):
+    """One of a list of slugs: fixed, or `values(snap)` from the policy snapshot (read
+    only once the parameters before it have passed, so bad input never waits on it)."""
+
+    def __init__(self, name, description, values, required=False):
+        super().__init__(name, description, required)
+        self.fixed = None if callable(values) else list(values)
+        self.from_data = self.fixed is None
+        self.values = values if self.fixed is None else (lambda snap: self.fixed)
+
+    def parse(self, query, snap=None):
+        values = self.fixed
+        if values is None:
+            values = self.values(snap if snap is not None else snapshot.current())
+        return choice(query, self.name, values, self.required)
+
+    def schema(self, snap=None):
+        values = self.values(snap)  # None: from the data, and no snapshot given
+        return {"type": "string"} if values is None else {"type": "string", "enum": list(values)}
+
+
+class Day(Param):
+    def __init__(self, name="date", description=""):
+        super().__init__(name, description)
+
+    def parse(self, query, snap=None):
+        return day(query, self.name)
+
+    def schema(self, snap=None):
+        # date.fromisoformat refuses year 0, which RFC 3339's full-date allows.
+        return {"type": "string", "format": "date", "pattern": "^(?!0000)[0-9]{4}-"}
+
+
+class Bbox(Param):
+    """Documented as OpenAPI's form-style array: bbox=minlon,minlat,maxlon,maxlat."""
+
+    def __init__(self, name="bbox", description=""):
+        super().__init__(name, description)
+
+    def parse(self, query, snap=None):
+        return bbox(query, self.name)
+
+    def schema(self, snap=None):
+        lon, lat = LON.schema(), LAT.schema()
+        return {
+            "type": "array",
+            "prefixItems": [lon, lat, lon, lat],
+            "items": False,
+            "minItems": 4,
+            "maxItems": 4,
+        }
+
+    def openapi(self, snap=None):
+        return [{**super().openapi(snap)[0], "style": "form", "explode": False}]
+
+
+class Simplify(Param):
+    def __init__(self, description, default=0.0, name="simplify"):
+        super().__init__(name, description)
+        self.default = default
+
+    def parse(self, query, snap=None):
+        return simplify(query, self.name, self.default)
+
+    def schema(self, snap=None):
+        return {"type": "number", "minimum": 0, "maximum": vocabulary.SIMPLIFY_MAX_METRES}
+
+
+class Integer(Param):
+    def __init__(self, name, description, low, high, default):
+        super().__init__(name, description)
+        self.low, self.high, self.default = low, high, default
+
+    def parse(self, query, snap=None):
+        return integer(query, self.name, self.low, self.high, self.default)
+
+    def schema(self, snap=None):
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+
+class Text(Param):
+    """Required free text; the pattern says what text() accepts, trimming included."""
+
+    def __init__(self, name, description, max_length):
+        super().__init__(name, description, required=True)
+        self.max_length = max_length
+
+    def parse(self, query, snap=None):
+        return text(query, self.name, self.max_length)
+
+    def schema(self, snap=None):
+        space, control = _character_class(SPACES), "\\u0000-\\u001f\\u007f-\\u009f"
+        edge = f"[^{space}{control}]"
+        core = f"{edge}(?:[^{control}]{{0,{self.max_length - 2}}}{edge})?"
+        return {"type": "string", "pattern": f"^[{space}]*{core}[{space}]*$"}
+
+
+class Flag(Param):
+    def parse(self, query, snap=None):
+        return flag(query, self.name)
+
+    def schema(self, snap=None):
+        return {"type": "string", "enum": list(FLAG_WORDS)}
+
+
+class Query:
+    """An endpoint's query parameters, in the order they are read (the first error wins)."""
+
+    def __init__(self, *params: Param):
+        self.params = params
+
+    def parse(self, query: QueryDict, snap=None) -> list:
+        return [param.parse(query, snap) for param in self.params]
+
+    def read(self, query: QueryDict) -> tuple:
+        """(snapshot, values): the snapshot read once, when a parameter first needs it."""
+        snap, values = None, []
+        for param in self.params:
+            if snap is None and param.from_data:
+                snap = snapshot.current()
+            values.append(param.parse(query, snap))
+        return snap or snapshot.current(), values
+
+    def openapi(self, snap=None) -> list[dict]:
+        return [parameter for param in self.params for parameter in param.openapi(snap)]

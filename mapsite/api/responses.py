@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import parse_etags
 
 from mapsite.api.params import BadParam
+from mapsite.compression import GZIP_MIN_BYTES, use_gzip
 from mapsite.zones.engine import dumps  # the one JSON writer, shared with the engine
 from mapsite.zones.snapshot import Snapshot
 
@@ -28,7 +29,6 @@ GEOJSON = "application/geo+json"
 METHODS = "GET, HEAD, OPTIONS"
 MAX_AGE = 60
 SHARED_MAX_AGE = 1  # the front's micro-cache (nginx) keeps a copy this long before revalidating
-GZIP_MIN_BYTES = 200  # below this GZipMiddleware leaves a body alone, and so do we
 CACHE_MAX_ENTRIES = 4096
 CACHE_MAX_BYTES = 128 * 1024 * 1024  # per worker; one body may take up to a third
 RETRY_AFTER_SECONDS = 30  # what a 503 asks clients to wait while the database is down
@@ -180,11 +180,8 @@ def serve(
     max_age: int = MAX_AGE,
     filename: str | None = None,
 ) -> HttpResponse:
-    """200 with the body (gzip when accepted), or 304 when If-None-Match matches."""
-    compress = (
-        "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
-        and len(body.content) >= GZIP_MIN_BYTES
-    )
+    """200 with the body (gzip as Accept-Encoding asks), or 304 when If-None-Match matches."""
+    compress = use_gzip(request.META.get("HTTP_ACCEPT_ENCODING"), len(body.content), GZIP_MIN_BYTES)
     etag = body.gzip_etag if compress else body.etag
     if _matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
         response = HttpResponse(status=304)

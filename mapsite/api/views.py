@@ -10,7 +10,23 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 
 from mapsite.api import geojson, openapi, params
-from mapsite.api.params import BadParam
+from mapsite.api.openapi import (
+    BAD_INPUT,
+    BBOX,
+    DAY,
+    GEO,
+    NOT_MODIFIED,
+    SIMPLIFY,
+    SNAPPED,
+    TARGET,
+    WEAPON,
+    Operation,
+    documented,
+    in_path,
+    ok,
+    problem,
+)
+from mapsite.api.params import BadParam, Query
 from mapsite.api.responses import GEOJSON, JSON, Body, api_endpoint, cached, dumps, error, serve
 from mapsite.zones import engine, snapshot
 from mapsite.zones.models import Place, Zone
@@ -22,6 +38,11 @@ PLACES_DEFAULT, PLACES_MAX = 10, 50
 
 
 @api_endpoint
+@documented(
+    Operation(
+        "/api/ping", "ping", "Liveness of the app (no database)", {"200": ok("Ping", "Pong.")}
+    )
+)
 def ping(request: HttpRequest) -> HttpResponse:
     """The lightest answer the app can give: the benchmark's yardstick."""
     response = HttpResponse(PING, content_type=JSON)
@@ -29,14 +50,19 @@ def ping(request: HttpRequest) -> HttpResponse:
     return response
 
 
+VERDICT = Operation(
+    "/api/verdict",
+    "verdict",
+    "May US-provided weapons be used at this point?",
+    {"200": ok("Verdict", "The verdict."), **NOT_MODIFIED, **BAD_INPUT},
+    Query(params.Point(), WEAPON, TARGET, DAY),
+)
+
+
 @api_endpoint
+@documented(VERDICT)
 def verdict(request: HttpRequest) -> HttpResponse:
-    query = request.GET
-    lon, lat = params.point(query)
-    snap = snapshot.current()
-    weapon = params.choice(query, "weapon", snap.weapon_slugs)
-    target = params.choice(query, "target", snap.target_slugs)
-    day = params.day(query)
+    snap, ((lon, lat), weapon, target, day) = VERDICT.query.read(request.GET)
 
     rendered = []
 
@@ -55,14 +81,36 @@ def verdict(request: HttpRequest) -> HttpResponse:
     return response
 
 
+DOWNLOAD_HEADER = {
+    "Content-Disposition": {
+        "description": "With download=1: attachment; "
+        'filename="kharkiv-policy-zones-<date>.geojson"',
+        "schema": {"type": "string"},
+    }
+}
+ZONES = Operation(
+    "/api/zones.geojson",
+    "zones",
+    "Published zones of the policy in force on a day, as RFC 7946 GeoJSON",
+    {
+        "200": ok("ZoneCollection", "The zones.", GEO, headers=DOWNLOAD_HEADER),
+        **NOT_MODIFIED,
+        **BAD_INPUT,
+    },
+    Query(
+        DAY,
+        params.Choice("kind", "Only zones of this kind.", list(Zone.Kind.values)),
+        BBOX,
+        SIMPLIFY,
+        params.Flag("download", "1 (or true, yes): send as an attachment; 0, false, no: not."),
+    ),
+)
+
+
 @api_endpoint
+@documented(ZONES)
 def zones(request: HttpRequest) -> HttpResponse:
-    query = request.GET
-    day = params.day(query)
-    kind = params.choice(query, "kind", list(Zone.Kind.values))
-    bbox = params.bbox(query)
-    simplify = params.simplify(query)
-    download = params.flag(query, "download")
+    day, kind, bbox, simplify, download = ZONES.query.parse(request.GET)
     snap = snapshot.current()
     policy = snap.policy_on(day)
     policy_id = policy.id if policy else None
@@ -75,9 +123,25 @@ def zones(request: HttpRequest) -> HttpResponse:
     return serve(request, body, GEOJSON, filename=filename)
 
 
+ZONE = Operation(
+    "/api/zones/{slug}.geojson",
+    "zone",
+    "One published zone as a GeoJSON Feature",
+    {
+        "200": ok("ZoneFeature", "The zone.", GEO),
+        **NOT_MODIFIED,
+        **BAD_INPUT,
+        "404": problem("No published zone has this slug (field: slug)."),
+    },
+    Query(SIMPLIFY),
+    [in_path("slug", "Zone slug.", {"type": "string", "pattern": f"^{ZONE_SLUG.pattern}$"})],
+)
+
+
 @api_endpoint
+@documented(ZONE)
 def zone(request: HttpRequest, slug: str) -> HttpResponse:
-    simplify = params.simplify(request.GET)
+    (simplify,) = ZONE.query.parse(request.GET)
     body = None
     if ZONE_SLUG.fullmatch(slug):
         body = cached(
@@ -90,7 +154,16 @@ def zone(request: HttpRequest, slug: str) -> HttpResponse:
     return serve(request, body, GEOJSON)
 
 
+POLICIES = Operation(
+    "/api/policies",
+    "policies",
+    "Policy versions with dates, summary, sources and assumptions",
+    {"200": ok("Policies", "The policy versions."), **NOT_MODIFIED},
+)
+
+
 @api_endpoint
+@documented(POLICIES)
 def policies(request: HttpRequest) -> HttpResponse:
     snap = snapshot.current()
     today = params.today()
@@ -120,12 +193,28 @@ def _policies(snap: snapshot.Snapshot, today) -> bytes:
     return dumps({"known_as_of": known, "policies": items, "weapons": weapons})
 
 
+LAYER = Operation(
+    "/api/layers/{name}.geojson",
+    "layer",
+    "A reference layer for the map",
+    {
+        "200": ok("LayerCollection", "The layer.", GEO),
+        **NOT_MODIFIED,
+        **BAD_INPUT,
+        "404": problem("Unknown layer (field: name)."),
+    },
+    Query(SIMPLIFY),
+    [in_path("name", "Layer name.", {"enum": list(geojson.LAYERS)})],
+)
+
+
 @api_endpoint
+@documented(LAYER)
 def layer(request: HttpRequest, name: str) -> HttpResponse:
     if name not in geojson.LAYERS:
         known = ", ".join(geojson.LAYERS)
         return error(404, f"unknown layer; the layers are: {known}", "name")
-    simplify = params.simplify(request.GET)
+    (simplify,) = LAYER.query.parse(request.GET)
     body = cached(
         snapshot.current(),
         ("layer", name, simplify),
@@ -134,11 +223,34 @@ def layer(request: HttpRequest, name: str) -> HttpResponse:
     return serve(request, body, GEOJSON)
 
 
+PLACES = Operation(
+    "/api/places",
+    "places",
+    "Find places by name (prefix matches first, then by population)",
+    {"200": ok("Places", "Matching places."), **NOT_MODIFIED, **BAD_INPUT},
+    Query(
+        params.Text(
+            "q",
+            "Text to find: 1 to 100 characters once leading and trailing spaces are trimmed,"
+            " no control characters (U+0000–U+001F, U+007F–U+009F).",
+            max_length=100,
+        ),
+        params.Integer(
+            "limit",
+            f"Most results, 1 to {PLACES_MAX} (default {PLACES_DEFAULT}).",
+            1,
+            PLACES_MAX,
+            PLACES_DEFAULT,
+        ),
+    ),
+)
+
+
 @api_endpoint
+@documented(PLACES)
 def places(request: HttpRequest) -> HttpResponse:
     """Place search: names starting with `q` first, then names containing it."""
-    q = params.text(request.GET, "q", max_length=100)
-    limit = params.integer(request.GET, "limit", 1, PLACES_MAX, PLACES_DEFAULT)
+    q, limit = PLACES.query.parse(request.GET)
     found = (
         Place.objects.filter(name__icontains=q)
         .annotate(
@@ -163,12 +275,35 @@ def places(request: HttpRequest) -> HttpResponse:
     return serve(request, Body.of_json({"results": results}), JSON)
 
 
+REACH = Operation(
+    "/api/reach.geojson",
+    "reach",
+    "Where a weapon reaches from the Kharkiv border segment or a launch point",
+    {
+        "200": ok("ReachCollection", "The area within range.", GEO),
+        **NOT_MODIFIED,
+        **BAD_INPUT,
+        "404": problem("The Kharkiv border segment is not loaded."),
+    },
+    Query(
+        params.Choice("weapon", WEAPON.description, WEAPON.values, required=True),
+        params.Point(
+            "Launch point (default: the Kharkiv border segment), sent as lat=…&lon=…:"
+            " both or neither.",
+            required=False,
+        ),
+        params.Simplify(
+            f"Display tolerance in metres (default {REACH_SIMPLIFY_METRES:g})." + SNAPPED,
+            default=REACH_SIMPLIFY_METRES,
+        ),
+    ),
+)
+
+
 @api_endpoint
+@documented(REACH)
 def reach(request: HttpRequest) -> HttpResponse:
-    snap = snapshot.current()
-    weapon = params.choice(request.GET, "weapon", snap.weapon_slugs, required=True)
-    origin = params.point(request.GET, required=False)
-    simplify = params.simplify(request.GET, default=REACH_SIMPLIFY_METRES)
+    snap, (weapon, origin, simplify) = REACH.query.read(request.GET)
     body = cached(
         snap,
         ("reach", weapon, origin, simplify),
@@ -179,9 +314,19 @@ def reach(request: HttpRequest) -> HttpResponse:
     return serve(request, body, GEOJSON)
 
 
+OPENAPI = Operation(
+    "/api/openapi.json",
+    "openapi",
+    "This document",
+    {"200": ok("OpenAPI", "OpenAPI 3.1."), **NOT_MODIFIED},
+)
+
+
 @api_endpoint
+@documented(OPENAPI)
 def openapi_document(request: HttpRequest) -> HttpResponse:
-    return serve(request, openapi.body(), JSON)
+    snap = snapshot.current()
+    return serve(request, cached(snap, ("openapi",), lambda: dumps(openapi.document(snap))), JSON)
 
 
 @api_endpoint
