@@ -26,6 +26,7 @@ POINTS = {
     "outside (Minsk)": (53.9, 27.56),
 }
 EXPORT_RUNS = 7
+PAGE_SIMPLIFY = 600  # metres: a tolerance on the page's ladder (vocabulary.simplify_ladder)
 RATIO_ROUNDS = 5
 RATIO_SECONDS = "2"
 
@@ -116,19 +117,26 @@ def timed_get(url: str) -> tuple[float, int]:
 def export_figures(base: str) -> dict:
     day = synthetic.SYNTHETIC_DAY
     url = f"{base}/api/zones.geojson?date={day}"
-    # Cold: each bbox is new to the worker's cache (and covers every zone), so the SQL runs.
-    # The API widens a bbox to a 0.01 degree grid, so the boxes differ by whole steps.
-    cold_urls = [f"{url}&bbox=-180,-90,180,{89.9 - i * 0.01:.2f}" for i in range(EXPORT_RUNS)]
-    cold = [timed_get(cold_url)[0] for cold_url in cold_urls]
+    # Cold: each bbox is new to the worker's cache (and covers every zone), so the export
+    # is put together again. The API widens a bbox to a 0.01 degree grid, so the boxes
+    # differ by whole steps. Each cold export runs right before an ogr2ogr export of the
+    # same zones, so load from anything else on the machine hits both alike.
+    boxes = (f"bbox=-180,-90,180,{89.9 - i * 0.01:.2f}" for i in itertools.count())
+    cold, ogr = [], []
+    for _ in range(EXPORT_RUNS):
+        cold.append(timed_get(f"{url}&{next(boxes)}")[0])
+        ogr.append(_ogr2ogr_once())
+    # What the page asks for: a simplified export (a tolerance on the ladder), not stored.
+    page = [timed_get(f"{url}&simplify={PAGE_SIMPLIFY}&{next(boxes)}")[0] for _ in range(3)]
     warm(base, [f"/api/zones.geojson?date={day}"], rounds=6)
     warm_runs = [timed_get(url) for _ in range(EXPORT_RUNS)]
     size = warm_runs[0][1]
     with urllib.request.urlopen(url, timeout=60) as response:
         features = len(json.loads(response.read())["features"])
     serializer = _serializer()
-    ogr = _ogr2ogr()
     cold_s, warm_s = statistics.median(cold), statistics.median(t for t, _ in warm_runs)
-    if cold_s < 5 * warm_s:
+    ogr_s = statistics.median(ogr)
+    if cold_s < 2 * warm_s:
         raise RuntimeError(
             f"the cache-miss exports took {cold_s:.4f} s against {warm_s:.4f} s from the cache: "
             "they were answered from the cache, so the figure would be wrong"
@@ -138,15 +146,19 @@ def export_figures(base: str) -> dict:
         "bytes": size,
         "http_cold_s": round(cold_s, 4),
         "http_cached_s": round(warm_s, 4),
+        "http_cold_simplified_s": round(statistics.median(page), 4),
         "django_serializer_s": round(serializer["seconds"], 4),
         "django_serializer_bytes": serializer["bytes"],
         "django_serializer_m2m_s": round(serializer["m2m_seconds"], 4),
-        "ogr2ogr_s": round(ogr, 4),
+        "ogr2ogr_s": round(ogr_s, 4),
         "speedup_vs_serializer_cached": round(serializer["seconds"] / warm_s, 1),
         "speedup_vs_serializer_cold": round(serializer["seconds"] / cold_s, 1),
         "speedup_vs_serializer_m2m_cold": round(serializer["m2m_seconds"] / cold_s, 1),
-        "fraction_of_ogr2ogr_cached": round(warm_s / ogr, 3),
-        "fraction_of_ogr2ogr_cold": round(cold_s / ogr, 3),
+        "fraction_of_ogr2ogr_cached": round(warm_s / ogr_s, 3),
+        # Each cold export against the ogr2ogr run right after it; the median pair.
+        "fraction_of_ogr2ogr_cold": round(
+            statistics.median(c / o for c, o in zip(cold, ogr, strict=True)), 3
+        ),
     }
 
 
@@ -163,7 +175,8 @@ def _serializer() -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _ogr2ogr() -> float:
+def _ogr2ogr_once() -> float:
+    """Seconds for `ogr2ogr -f GeoJSON` to export the synthetic version's published zones."""
     policy = synthetic.psql(
         synthetic.BENCH_DB,
         f"SELECT id FROM zones_policy WHERE slug = '{synthetic.SYNTHETIC_POLICY}'",  # noqa: S608 (a constant)
@@ -173,17 +186,14 @@ def _ogr2ogr() -> float:
         f"dbname={synthetic.BENCH_DB}"
     )
     where = f"policy_id = {int(policy)} AND published AND draft_of_id IS NULL"
-    timings = []
-    for _ in range(EXPORT_RUNS):
-        started = time.perf_counter()
-        subprocess.run(
-            ["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", source, "zones_zone", "-where", where],
-            stdout=subprocess.DEVNULL,
-            check=True,
-            timeout=300,
-        )
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+    started = time.perf_counter()
+    subprocess.run(
+        ["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", source, "zones_zone", "-where", where],
+        stdout=subprocess.DEVNULL,
+        check=True,
+        timeout=300,
+    )
+    return time.perf_counter() - started
 
 
 def main() -> dict:
@@ -264,20 +274,22 @@ def render_export(export: dict) -> str:
         "| method | seconds (median) |",
         "|---|---:|",
         f"| HTTP, response cached in the worker | {export['http_cached_s']} |",
-        f"| HTTP, cache miss (one SQL statement renders it) | {export['http_cold_s']} |",
+        f"| HTTP, cache miss (the stored features joined) | {export['http_cold_s']} |",
+        f"| HTTP, cache miss simplified to {PAGE_SIMPLIFY} m, as the page asks "
+        f"| {export['http_cold_simplified_s']} |",
         f"| Django `geojson` serializer, concrete fields only, in-process "
         f"({export['django_serializer_bytes'] / 1e6:.1f} MB) | {export['django_serializer_s']} |",
         f"| Django `geojson` serializer, all fields incl. many-to-many, in-process "
         f"| {export['django_serializer_m2m_s']} |",
         f"| `ogr2ogr -f GeoJSON` from the PostGIS table | {export['ogr2ogr_s']} |",
         "",
-        f"- vs Django serializer (target ≥ 10x): cached "
-        f"**{export['speedup_vs_serializer_cached']}x**, cache miss "
-        f"{export['speedup_vs_serializer_cold']}x "
-        f"({export['speedup_vs_serializer_m2m_cold']}x against the serializer with many-to-many)",
-        f"- vs ogr2ogr (target ≤ 0.5 of its time): cached "
-        f"**{export['fraction_of_ogr2ogr_cached']}**, cache miss "
-        f"{export['fraction_of_ogr2ogr_cold']}",
+        f"- vs Django serializer (target ≥ 10x): cache miss "
+        f"**{export['speedup_vs_serializer_cold']}x** "
+        f"({export['speedup_vs_serializer_m2m_cold']}x against the serializer with "
+        f"many-to-many), cached {export['speedup_vs_serializer_cached']}x",
+        f"- vs ogr2ogr (target ≤ 0.3 of its time): cache miss "
+        f"**{export['fraction_of_ogr2ogr_cold']}** (the median of {EXPORT_RUNS} pairs, each "
+        f"cold export right before an ogr2ogr run), cached {export['fraction_of_ogr2ogr_cached']}",
     ]
     return "\n".join(lines)
 

@@ -2,14 +2,17 @@
 
 Geometry leaves the database already as text (`ST_AsGeoJSON`, lon/lat, no `crs` member,
 exterior rings counter-clockwise, as many decimal places as the simplification leaves
-meaningful), and the document is assembled with `json_build_object`/`json_agg`, so Python
-never walks a geometry.
+meaningful), so Python never walks a geometry. Zones are not rendered here: the database
+keeps each zone's finished feature (ZoneFeature, migration 0014, refreshed by the writes
+that change it) and the export joins the stored text, with the geometry simplified
+afresh when asked to. Reference layers and reaches are built with `json_build_object`.
 """
 
 import json
 import math
 
 from django.db import connection, transaction
+from psycopg.adapt import Loader
 
 from mapsite.zones.querysets import public_sql
 
@@ -69,124 +72,62 @@ def display_geometry(column: str, simplify: bool) -> str:
                               ELSE ST_CollectionExtract(ST_MakeValid(s), ST_Dimension(s) + 1)
                          END AS v
                     FROM (SELECT ST_ReducePrecision(
-                                   ST_Scale(ST_SimplifyPreserveTopology(ST_Scale({c}, k, 1),
-                                                                        %(tolerance)s),
-                                            1 / k, 1),
+                                   CASE WHEN ST_IsValid(u) THEN u
+                                        ELSE ST_CollectionExtract(ST_MakeValid(u),
+                                                                  ST_Dimension(u) + 1) END,
                                    %(grid)s) AS s
-                            FROM (SELECT {scale} AS k) AS scale) AS simple) AS valid)"""  # noqa: S608 (constants)
+                            FROM (SELECT ST_Scale(
+                                           ST_SimplifyPreserveTopology(ST_Scale({c}, k, 1),
+                                                                       %(tolerance)s),
+                                           1 / k, 1) AS u
+                                    FROM (SELECT {scale} AS k) AS scale) AS unscaled
+                         ) AS simple) AS valid)"""  # noqa: S608 (constants)
     return f"ST_AsGeoJSON(ST_ForcePolygonCCW({geom}), %(digits)s, 0)::json"
 
 
-ZONES_SQL = """
+# A zone's properties, put together from the members the database keeps (ZoneFeature).
+STORED_PROPERTIES = "('{{' || f.head || ', ' || f.links || ', ' || f.tail || '}}')::json"
+
+# Zones as a `features` (slug, feature) CTE, for callers building documents of their own
+# (the OGC API's pages): the properties are the stored ones, the geometry `{geometry}`.
+ZONES_SQL = f"""
 WITH z AS (
-  SELECT z.id, z.slug, z.name, z.kind, z.status, z.description, z.area_km2, z.updated_at,
-         z.geom, p.slug AS policy_slug, p.title AS policy_title,
-         p.effective_from, p.effective_to
-    FROM zones_zone z JOIN zones_policy p ON p.id = z.policy_id
-   WHERE {public} AND {where}
-),
-weapons AS MATERIALIZED (
-  SELECT id, sort_order AS ord, slug, json_build_object('slug', slug, 'name', name) AS obj
-    FROM zones_weaponsystem
-),
-targets AS MATERIALIZED (
-  SELECT id, sort_order AS ord, slug, json_build_object('slug', slug, 'name', name) AS obj
-    FROM zones_targetcategory
-),
-sources AS MATERIALIZED (
-  SELECT id, 0 AS ord, slug, json_build_object(
-           'slug', slug, 'kind', kind, 'publisher', publisher, 'speaker', speaker,
-           'quote', quote, 'date', date, 'url', NULLIF(url, ''), 'note', note) AS obj
-    FROM zones_source
-),
-assumption_sources AS MATERIALIZED (
-  SELECT t.assumption_id, json_agg(s.obj ORDER BY s.ord, s.slug) AS list
-    FROM zones_assumption_sources t JOIN sources s ON s.id = t.source_id
-   GROUP BY t.assumption_id
-),
-assumptions AS MATERIALIZED (
-  SELECT a.id, 0 AS ord, a.slug, jsonb_build_object(
-           'slug', a.slug, 'title', a.title, 'value', a.value, 'unit', a.unit,
-           'statement', CASE WHEN a.value IS NULL THEN a.statement
-                        ELSE replace(a.statement, '{{value}}',
-                                     trim_scale(a.value::numeric)::text) END,
-           'sources', COALESCE(x.list, '[]'::json)) AS obj
-    FROM zones_assumption a LEFT JOIN assumption_sources x ON x.assumption_id = a.id
-),
-links AS (
-  SELECT t.zone_id, 'permitted_weapons' AS rel, w.ord, w.slug, w.obj
-    FROM zones_zone_permitted_weapons t JOIN weapons w ON w.id = t.weaponsystem_id
-  UNION ALL
-  SELECT t.zone_id, 'prohibited_weapons', w.ord, w.slug, w.obj
-    FROM zones_zone_prohibited_weapons t JOIN weapons w ON w.id = t.weaponsystem_id
-  UNION ALL
-  SELECT t.zone_id, 'permitted_targets', c.ord, c.slug, c.obj
-    FROM zones_zone_permitted_targets t JOIN targets c ON c.id = t.targetcategory_id
-  UNION ALL
-  SELECT t.zone_id, 'prohibited_targets', c.ord, c.slug, c.obj
-    FROM zones_zone_prohibited_targets t JOIN targets c ON c.id = t.targetcategory_id
-  UNION ALL
-  SELECT t.zone_id, 'sources', s.ord, s.slug, s.obj
-    FROM zones_zone_sources t JOIN sources s ON s.id = t.source_id
-  UNION ALL
-  -- An assumption about the zone's depth is worded with that zone's depth.
-  SELECT t.zone_id, 'assumptions', a.ord, a.slug,
-         CASE WHEN zz.depth_km IS NULL THEN a.obj::json
-              ELSE (jsonb_set(a.obj, '{{statement}}', to_jsonb(replace(a.obj->>'statement',
-                      '{{depth_km}}', trim_scale(zz.depth_km::numeric)::text)))
-                    || CASE WHEN a.obj->'value' = 'null'::jsonb
-                            THEN jsonb_build_object('value', zz.depth_km)
-                            ELSE '{{}}'::jsonb END)::json
-         END
-    FROM zones_zone_assumptions t JOIN assumptions a ON a.id = t.assumption_id
-    JOIN zones_zone zz ON zz.id = t.zone_id
-),
-related AS (
-  SELECT zone_id,
-         json_agg(obj ORDER BY ord, slug) FILTER (WHERE rel = 'permitted_weapons') AS pw,
-         json_agg(obj ORDER BY ord, slug) FILTER (WHERE rel = 'prohibited_weapons') AS xw,
-         json_agg(obj ORDER BY ord, slug) FILTER (WHERE rel = 'permitted_targets') AS pt,
-         json_agg(obj ORDER BY ord, slug) FILTER (WHERE rel = 'prohibited_targets') AS xt,
-         json_agg(obj ORDER BY ord, slug) FILTER (WHERE rel = 'sources') AS src,
-         json_agg(obj ORDER BY ord, slug) FILTER (WHERE rel = 'assumptions') AS asm
-    FROM links WHERE zone_id IN (SELECT id FROM z)
-   GROUP BY zone_id
+  SELECT z.id, z.slug, z.geom FROM zones_zone z WHERE {{public}} AND {{where}}
 ),
 features AS (
   SELECT z.slug, json_build_object(
-    'type', 'Feature',
-    'id', z.slug,
-    'geometry', {geometry},
-    'properties', json_build_object(
-      'slug', z.slug, 'name', z.name, 'kind', z.kind, 'status', z.status,
-      'policy', z.policy_slug, 'policy_title', z.policy_title,
-      'valid_from', z.effective_from, 'valid_to', z.effective_to,
-      'description', z.description,
-      'permitted_weapons', COALESCE(r.pw, '[]'::json),
-      'prohibited_weapons', COALESCE(r.xw, '[]'::json),
-      'permitted_targets', COALESCE(r.pt, '[]'::json),
-      'prohibited_targets', COALESCE(r.xt, '[]'::json),
-      'sources', COALESCE(r.src, '[]'::json),
-      'assumptions', COALESCE(r.asm, '[]'::json),
-      'area_km2', z.area_km2,
-      'updated_at', z.updated_at)) AS feature
-    FROM z LEFT JOIN related r ON r.zone_id = z.id
+    'type', 'Feature', 'id', z.slug, 'geometry', {{geometry}},
+    'properties', {STORED_PROPERTIES}) AS feature
+    FROM z JOIN zones_zonefeature f ON f.zone_id = z.id
 )
+"""  # noqa: S608 (constants)
+
+# The export: each zone's feature as text, in three parts around its `links` (weapons,
+# targets, sources, assumptions). Zones citing the same evidence share `links`, which
+# leaves the database once per distinct digest; Python puts the document together.
+FEATURES_SQL = """
+SELECT '{{"type":"Feature","id":' || to_json(z.slug)::text || ',"geometry":' || {geometry}
+         || ',"properties":{{' || f.head || ', ' AS front,
+       f.links_digest,
+       CASE WHEN row_number() OVER (PARTITION BY f.links_digest) = 1 THEN f.links END,
+       ', ' || f.tail || '}}}}' AS back
+  FROM zones_zone z JOIN zones_zonefeature f ON f.zone_id = z.id
+ WHERE {public} AND {where}
+ ORDER BY z.slug
 """
-
-COLLECTION = """
-SELECT json_build_object(
-  'type', 'FeatureCollection',
-  'features', COALESCE(json_agg(feature ORDER BY slug), '[]'::json))::text
-FROM features
-"""
+COLLECTION_START = b'{"type":"FeatureCollection","features":['
+COLLECTION_END = b"]}"
 
 
-def _fetch(sql: str, params: dict, work_mem: str | None = None) -> str | None:
+class _TextAsBytes(Loader):
+    """Text columns as the UTF-8 bytes the server sent: the export never decodes them."""
+
+    def load(self, data) -> bytes:
+        return bytes(data)
+
+
+def _fetch(sql: str, params: dict) -> str | None:
     with transaction.atomic(), connection.cursor() as cursor:
-        if work_mem:
-            # Sorting thousands of features in memory beats spilling them to disk.
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
@@ -194,6 +135,30 @@ def _fetch(sql: str, params: dict, work_mem: str | None = None) -> str | None:
 
 def _encode(text: str | None) -> bytes | None:
     return None if text is None else text.encode()
+
+
+def _zone_features(where: list[str], params: dict, simplify: float) -> list[bytes]:
+    """The published zones matching `where`, by slug, as pieces of JSON: each feature's
+    pieces follow a comma (b",")."""
+    geometry = "f.geometry"
+    if simplify > 0:
+        geometry = display_geometry("z.geom", True) + "::text"
+    sql = FEATURES_SQL.format(public=public_sql("z"), where=" AND ".join(where), geometry=geometry)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Sorting thousands of features in memory beats spilling them to disk, and
+        # compiling the query (JIT) would cost more than running it.
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+            [EXPORT_WORK_MEM],
+        )
+        cursor.cursor.adapters.register_loader("text", _TextAsBytes)
+        cursor.execute(sql, {**params, **shape_params(simplify)})
+        rows = cursor.fetchall()
+    shared = {digest: links for _, digest, links, _ in rows if links is not None}
+    pieces = []
+    for front, digest, _, back in rows:
+        pieces += (b",", front, shared[digest], back)
+    return pieces
 
 
 def zones_collection(
@@ -204,7 +169,7 @@ def zones_collection(
 ) -> bytes:
     """The published zones of one policy version, as a FeatureCollection."""
     where = ["z.policy_id = %(policy)s"]
-    params: dict = {"policy": policy_id, **shape_params(simplify)}
+    params: dict = {"policy": policy_id}
     if kind:
         where.append("z.kind = %(kind)s")
         params["kind"] = kind
@@ -214,24 +179,14 @@ def zones_collection(
             "%(maxlon)s, %(maxlat)s, 4326))"
         )
         params.update(zip(("minlon", "minlat", "maxlon", "maxlat"), bbox, strict=True))
-    sql = ZONES_SQL.format(
-        public=public_sql("z"),
-        where=" AND ".join(where),
-        geometry=display_geometry("z.geom", simplify > 0),
-    )
-    return _encode(_fetch(sql + COLLECTION, params, work_mem=EXPORT_WORK_MEM))
+    pieces = _zone_features(where, params, simplify)
+    return b"".join([COLLECTION_START, *pieces[1:], COLLECTION_END])
 
 
 def zone_feature(slug: str, simplify: float = 0) -> bytes | None:
     """One published zone as a Feature, or None."""
-    sql = ZONES_SQL.format(
-        public=public_sql("z"),
-        where="z.slug = %(slug)s",
-        geometry=display_geometry("z.geom", simplify > 0),
-    )
-    params = {"slug": slug, **shape_params(simplify)}
-    features = "SELECT feature::text FROM features"
-    return _encode(_fetch(sql + features, params))
+    pieces = _zone_features(["z.slug = %(slug)s"], {"slug": slug}, simplify)
+    return b"".join(pieces[1:]) if pieces else None
 
 
 LAYER_SQL = """
@@ -274,8 +229,9 @@ buffered AS (
 wrapped AS (
   SELECT CASE WHEN ST_XMax(g) - ST_XMin(g) <= 180 THEN g
               ELSE ST_Union(
-                ST_Intersection(ST_ShiftLongitude(g), ST_MakeEnvelope(0, -90, 180, 90, 4326)),
-                ST_Translate(ST_Intersection(ST_ShiftLongitude(g),
+                ST_Intersection(ST_MakeValid(ST_ShiftLongitude(g)),
+                                ST_MakeEnvelope(0, -90, 180, 90, 4326)),
+                ST_Translate(ST_Intersection(ST_MakeValid(ST_ShiftLongitude(g)),
                                              ST_MakeEnvelope(180, -90, 360, 90, 4326)), -360, 0))
          END AS g
     FROM buffered

@@ -1,6 +1,7 @@
 """The policy as data: sources, assumptions, weapons, targets, policies and zones."""
 
 from mapsite.zones.models.evidence import Assumption, Source, TargetCategory, WeaponSystem
+from mapsite.zones.models.feature import ZoneFeature
 from mapsite.zones.models.policy import (
     MAX_DEPTH_KM,
     Policy,
@@ -23,6 +24,7 @@ __all__ = [
     "TargetCategory",
     "WeaponSystem",
     "Zone",
+    "ZoneFeature",
     "ZonePiece",
     "bundled_data_load",
     "changed_by",
