@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from mapsite.api import views
+from mapsite.api import format_views, views
 
 app_name = "api"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("ping", views.ping, name="ping"),
     path("verdict", views.verdict, name="verdict"),
     path("zones.geojson", views.zones, name="zones"),
+    re_path(r"^zones\.(?P<format>gpkg|kml|fgb)$", format_views.zones_file, name="zones_file"),
     re_path(r"^zones/(?P<slug>[^/]+)\.geojson$", views.zone, name="zone"),
     path("policies", views.policies, name="policies"),
     re_path(r"^layers/(?P<name>[^/]+)\.geojson$", views.layer, name="layer"),

@@ -11,6 +11,7 @@ import re
 from django.http import QueryDict
 from django.urls import reverse
 
+from mapsite.api import formats
 from mapsite.api.params import DATE
 from mapsite.zones import vocabulary
 
@@ -96,6 +97,12 @@ def url_templates() -> dict:
         "download": reverse("api:zones") + "?date={date}&bbox={bbox}&download=1",
         "layer": reverse("api:layer", args=["{layer}"]).replace("%7B", "{").replace("%7D", "}")
         + "?simplify={simplify}",
+        # The download menu's other formats (GDAL files of the same zones), download-<fmt>.
+        **{
+            f"download-{fmt}": reverse("api:zones_file", args=[fmt])
+            + "?date={date}&bbox={bbox}&download=1"
+            for fmt in formats.FORMATS
+        },
     }
 
 

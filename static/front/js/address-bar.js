@@ -1,4 +1,4 @@
-/* The view in the address bar, and the links that carry it (copy link, GeoJSON download):
+/* The view in the address bar, and the links that carry it (copy link, the download menu):
    ?c=lat,lon&z=8&date=2024-05-30&at=lat,lon&weapon=&target=&launch=lat,lon&reach=gmlrs,atacms
    The server reads it (mapsite/front/permalink.py); the page only writes it. */
 (function () {
@@ -51,10 +51,14 @@
     ].join(",");
   }
 
-  // The download link (the zones on screen) and the address bar follow the view.
+  // The download menu's links (the zones on screen, in each format: data-download names the
+  // URL template) and the address bar follow the view.
   PM.updateLinks = function () {
     var state = PM.state;
-    PM.byId("download-link").href = PM.url("download", { date: state.date, bbox: bboxParam(PM.map.getBounds()) });
+    var values = { date: state.date, bbox: bboxParam(PM.map.getBounds()) };
+    document.querySelectorAll("#download-menu [data-download]").forEach(function (link) {
+      link.href = PM.url(link.getAttribute("data-download"), values);
+    });
     PM.writePermalink(state);
   };
 
