@@ -216,3 +216,19 @@ def test_the_last_good_copy_stands_in_while_the_app_is_down():
         assert status == 503 and headers["Content-Type"] == "application/json"
         assert headers["Retry-After"] == "5"
         assert json.loads(body)["status"] == 503
+
+
+def test_the_micro_cache_never_hands_one_negotiated_variant_to_another_client(front):
+    """/ogc/ answers HTML or JSON by Accept (Vary: Accept): nginx keys its copy on it too,
+    so a JSON client never gets the HTML page kept for a browser, or the other way round."""
+    url = front + "/ogc/collections"
+    asked = [("text/html", "text/html"), ("application/json", "application/")] * 2
+    asked.append(asked[-1])
+    seen = []
+    for accept, media in asked:
+        status, headers, _ = fetch(url, Accept=accept)
+        assert status == 200, (accept, status)
+        assert headers["Content-Type"].startswith(media), (accept, headers["Content-Type"])
+        assert "Accept" in headers["Vary"]
+        seen.append(headers["X-Proxy-Cache"])
+    assert seen[-1] == "HIT", seen  # the same variant again, from the front's copy
