@@ -1,4 +1,4 @@
-"""`make bench`: the API benchmark, then the map page's if it is there; figures to RESULTS.md.
+"""`make bench`: the API benchmark, the vector tiles', then the map page's; figures to RESULTS.md.
 
 Each part rewrites only its own `## ...` section of bench/RESULTS.md.
 """
@@ -39,6 +39,9 @@ def main() -> None:
     figures = api.main()
     print(json.dumps(figures, indent=2))
     write_section("API", api.render(figures))
+    from bench import tiles
+
+    print(json.dumps(tiles.main(), indent=2))  # writes its own section
     try:
         map_page = importlib.import_module("bench.map_page")
     except ModuleNotFoundError as exc:

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", front.index, name="index"),
     path("healthz", front.healthz, name="healthz"),
     path("api/", include("mapsite.api.urls")),
+    path("ogc/", include("mapsite.ogc.urls")),
+    path("tiles/", include("mapsite.tiles.urls")),
     path("admin/", admin.site.urls),
 ]
 
