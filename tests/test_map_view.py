@@ -111,7 +111,11 @@ def test_it_escapes_database_text_in_the_page(client):
 def test_it_loads_only_our_own_scripts_and_keeps_the_nonce_on_the_inline_one(client):
     response = client.get("/")
     html = response.content.decode()
-    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    config = json.loads(
+        re.search(r'id="map-config" type="application/json">(.*?)</script>', html).group(1)
+    )
+    # The head's scripts as tags, the rest named in the config for startup.js to add.
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html) + config["scripts"]
     assert all(src.startswith("/static/") for src in scripts), scripts
     assert {"/static/front/js/page.js", "/static/front/js/verdict-panel.js"} <= set(scripts)
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)

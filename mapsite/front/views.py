@@ -1,12 +1,14 @@
 """The map page and the health check."""
 
 import datetime as dt
+import json
 import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -15,6 +17,7 @@ from pyproj import Geod
 from mapsite.api.responses import SHARED_MAX_AGE
 from mapsite.front import permalink, timeline
 from mapsite.ops import outage
+from mapsite.tiles import page as tiles_page
 from mapsite.zones import snapshot, vocabulary
 from mapsite.zones.models import Assumption, Place, Source, Zone
 
@@ -24,6 +27,21 @@ PLACE_CANDIDATES = 400
 PLACE_LIMIT = 120
 PLACE_SPACING_KM = 12.0
 PAGE_MAX_AGE = 60  # seconds a browser may keep the map page (its default date is today)
+# The page's scripts after the head's two (startup.js, zones-layer.js), in the order they run:
+# startup.js adds them once the first zones are drawn, so that nothing competes with Leaflet
+# and the zones for the browser's connections. page.js, last, starts the page.
+LATER_SCRIPTS = [
+    "text",
+    "address-bar",
+    "map-layers",
+    "reach-rings",
+    "launch-point",
+    "verdict-panel",
+    "place-search",
+    "policy-switch",
+    "page",
+]
+PAGES_KEPT = 256  # rendered pages (one per view asked for) each worker keeps per data version
 
 QUOTED = (Source.Kind.REPORT, Source.Kind.LATER_REPORT)
 
@@ -170,14 +188,20 @@ def _weapons(snap) -> list[dict]:
 
 def _page_config(snap, steps, view) -> dict:
     """The map config (#map-config): the vocabulary, the data and the first view."""
+    shown = {**view, **timeline.view_step(snap, steps, view["date"])}
     return {
         **vocabulary.page_vocabulary(),
         "tileUrl": settings.TILE_URL,
         "tileAttribution": settings.TILE_ATTRIBUTION,
         "urls": permalink.url_templates(),
         "policies": steps,
-        "view": {**view, **timeline.view_step(snap, steps, view["date"])},
-        "firstZones": permalink.first_zones(view),
+        "view": shown,
+        # A version drawn from vector tiles has no GeoJSON for the page to fetch first.
+        "firstZones": {"url": None, "tolerance": None}
+        if tiles_page.drawn_from_tiles(snap, shown["policy"])
+        else permalink.first_zones(view),
+        "tiles": tiles_page.config(snap),
+        "scripts": [static(f"front/js/{name}.js") for name in LATER_SCRIPTS],
         "firstLayers": permalink.first_layers(view),
         "weapons": _weapons(snap),
         "targets": [{"slug": t["slug"], "name": t["name"]} for t in snap.targets.values()],
@@ -197,11 +221,34 @@ def _sources() -> tuple[list, list]:
 
 
 def _index(request: HttpRequest) -> HttpResponse:
+    """The page for the view the address bar asks for, rendered once per data version, day
+    and view in each worker; each answer gets its own CSP nonce spliced in."""
     snap = snapshot.current()
     today = dt.datetime.now(dt.UTC).date()
-    steps = timeline.steps(snap)
     # the first view answers for today unless the address bar names a date
     view = permalink.read(request.GET, today.isoformat(), list(snap.weapons), list(snap.targets))
+    pages = snap.responses.setdefault("map-pages", {})
+    key = (today, json.dumps(view, sort_keys=True))
+    page = pages.get(key)
+    if page is None:
+        rendered = _render_page(request, snap, view)
+        if len(pages) >= PAGES_KEPT:
+            pages.clear()
+        # The nonce is 128 random bits: it occurs in the page only where the template put it.
+        link = rendered.get("Link")
+        page = pages[key] = (rendered.content.split(request.csp_nonce.encode()), link)
+    parts, link = page
+    response = HttpResponse(request.csp_nonce.encode().join(parts))
+    if link:  # the first view's zones start downloading with the page (startup.js asks)
+        response["Link"] = link
+    # Public and short-lived, as the API's answers: the front's micro-cache keeps it (and
+    # serves it while the database is down); a copy shares its CSP nonce for that while.
+    patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE, s_maxage=SHARED_MAX_AGE)
+    return response
+
+
+def _render_page(request: HttpRequest, snap, view: dict) -> HttpResponse:
+    steps = timeline.steps(snap)
     config = _page_config(snap, steps, view)
     shown = config["view"]
     current = next((p for p in snap.policies if p.slug == shown["policy"]), None)
@@ -230,11 +277,8 @@ def _index(request: HttpRequest) -> HttpResponse:
         "css_variables": vocabulary.css_variables(),
     }
     response = render(request, "front/index.html", context)
-    # The first view's zones start downloading with the page (startup.js asks for this URL).
-    response["Link"] = f"<{config['firstZones']['url']}>; rel=preload; as=fetch; crossorigin"
-    # Public and short-lived, as the API's answers: the front's micro-cache keeps it (and
-    # serves it while the database is down); a copy shares its CSP nonce for that while.
-    patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE, s_maxage=SHARED_MAX_AGE)
+    if config["firstZones"]["url"]:
+        response["Link"] = f"<{config['firstZones']['url']}>; rel=preload; as=fetch; crossorigin"
     return response
 
 

@@ -1,8 +1,8 @@
 /* Start-up, in the head: the page's one global (window.PolicyMap, PM in every script), the
    map config the server wrote into #map-config, GETs, and the first view's zones. It asks
    for the zones the server named for the first view at once and draws them as soon as
-   django-leaflet has created the map (during parsing), with zones-layer.js, without
-   waiting for the deferred scripts. */
+   django-leaflet has created the map (during parsing), with zones-layer.js; the page's
+   other scripts are added after that. */
 (function () {
   "use strict";
   var PM = (window.PolicyMap = window.PolicyMap || {});
@@ -71,7 +71,27 @@
   // the zones URL it told the browser to preload.
   var first = PM.config.view;
   var firstZones = PM.config.firstZones;
-  PM.prefetched = { url: firstZones.url, answer: request(firstZones.url) };
+  // (none when the first view's version is drawn from vector tiles)
+  PM.prefetched = firstZones.url ? { url: firstZones.url, answer: request(firstZones.url) } : null;
+
+  // The page's other scripts (config.scripts, in order, page.js last), once the first zones
+  // are drawn: until then nothing competes with Leaflet and the zones for connections.
+  var scriptsAdded = false;
+  function addScripts() {
+    if (scriptsAdded) return;
+    scriptsAdded = true;
+    PM.config.scripts.forEach(function (src) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false;  // they run in the order given
+      document.head.appendChild(script);
+    });
+  }
+  function afterFirstFrame() {
+    requestAnimationFrame(function () { setTimeout(addScripts, 0); });
+  }
+  // Should the map never start, the page still gets its scripts once it has loaded.
+  window.addEventListener("load", afterFirstFrame, { once: true });
 
   // django-leaflet creates the map while the page is parsed (loadevent=""), and says so.
   // PM.createZones is zones-layer.js's, the head script after this one.
@@ -80,5 +100,6 @@
     map.setView([first.center.lat, first.center.lon], first.zoom, { animate: false });
     PM.zones = PM.createZones(map);
     PM.zonesLoaded = PM.zones.load(first.date, first.policy, true, firstZones.tolerance);
+    PM.zonesLoaded.then(afterFirstFrame, afterFirstFrame);
   }, { once: true });
 })();
