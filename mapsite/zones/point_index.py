@@ -26,6 +26,7 @@ from mapsite.zones.querysets import BORDER_SLUG, box_degrees, public_sql
 GEOD = Geod(ellps="WGS84")
 BORDER_STEP_M = 500.0  # the border is densified to steps no longer than this
 PIECE_STEP_M = 1000.0  # a lookup piece's edges, likewise, for distances to it
+PIECE_SLACK_M = 2_000.0  # more than a straight edge in degrees strays from its geodesic
 BORDER_NEIGHBOURS = 3  # steps either side of the nearest vertex searched for the foot
 
 PIECES_SQL = f"""
@@ -151,6 +152,18 @@ def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> np.ndarray:
     return GEOD.inv(np.full(count, lon), np.full(count, lat), foot_lons, foot_lats)[2]
 
 
+def _maybe_within(pieces, kept: list[int], lon: float, lat: float, box: float, radius_km: float):
+    """Those of `kept` (indexes into `pieces`) that may lie within `radius_km` of the point:
+    a piece farther in degrees than a sure lower bound of the radius is dropped before it is
+    measured on the ellipsoid. A degree is at least 110 km of latitude and 110 km times the
+    cosine of the window's farthest latitude of longitude; straight edges in degrees stray
+    from the geodesics measured by less than PIECE_SLACK_M."""
+    cos = math.cos(math.radians(min(abs(lat) + box, 89.0)))
+    degrees = shapely.distance(pieces[kept], shapely.Point(lon, lat))
+    bound = (degrees * 110_000.0 * cos - PIECE_SLACK_M).tolist()
+    return [k for k, metres in zip(kept, bound, strict=True) if metres <= radius_km * 1000]
+
+
 def _foot_on_polyline(origin: tuple[float, float], vertices: list) -> tuple[float, float]:
     """The point of a short polyline (plane coordinates) nearest `origin`."""
     ox, oy = origin
@@ -221,6 +234,8 @@ class PointIndex:
         inside = sorted(set(index.zone_ids[candidates[holding]].tolist()))
         zone_ids = index.zone_ids[candidates].tolist()
         kept = [k for k, zone_id in enumerate(zone_ids) if zone_id not in inside]
+        if kept:
+            kept = _maybe_within(index.pieces[candidates], kept, lon, lat, box, radius_km)
         nearest = dict.fromkeys(inside, 0.0)
         if kept:
             metres = _metres_to_many(lon, lat, index.measured[candidates[kept]])
