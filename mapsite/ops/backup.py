@@ -35,6 +35,8 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 
+from mapsite.zones.querysets import DATA_VERSION_SQL
+
 PG_BIN_ROOT = Path("/usr/lib/postgresql")
 # Django's OPTIONS that are libpq parameters, and their environment variables.
 LIBPQ_OPTIONS = {
@@ -128,7 +130,7 @@ class Database:
 
     def data_version(self) -> int:
         with self.connect() as conn:
-            row = conn.execute("SELECT version FROM zones_dataversion WHERE id = 1").fetchone()
+            row = conn.execute(DATA_VERSION_SQL).fetchone()
         return row[0] if row else 0
 
 

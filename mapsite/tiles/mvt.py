@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from mapsite.api import geojson
-from mapsite.zones.querysets import public_sql
+from mapsite.zones.querysets import DATA_VERSION_SQL, public_sql
 
 MIN_ZOOM, MAX_ZOOM = 0, 16
 EXTENT = 4096  # tile units a side, the MVT default
 BUFFER = 64  # tile units drawn past each edge, so outlines do not stop short at the seam
 MERCATOR_LAT = 85.0511287798066  # Web Mercator's edge: no tile reaches beyond it
 
-# The data version read in the tile's own statement (what DataVersion.objects.current()
-# reads), so a tile is known to match the snapshot it is cached against.
+# The data version read in the tile's own statement (DataVersion.objects.current()'s SQL),
+# so a tile is known to match the snapshot it is cached against.
 TILE_SQL = """
 WITH bounds AS (
   SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
@@ -33,7 +33,7 @@ features AS (
 )
 SELECT (SELECT ST_AsMVT(f, %(layer)s, %(extent)s, 'geom') FROM features f
          WHERE f.geom IS NOT NULL),
-       (SELECT version FROM zones_dataversion WHERE id = 1)
+       ({version})
 """
 
 EXTENT_SQL = """
@@ -98,6 +98,7 @@ def render(layer: Layer, policy_id: int | None, z: int, x: int, y: int) -> tuple
         columns=", ".join(f"t.{column}" for column in layer.columns),
         table=layer.table,
         where=layer.where,
+        version=DATA_VERSION_SQL,
     )
     params = {
         **layer.params,

@@ -224,10 +224,14 @@ class ZonePieceQuerySet(QuerySet):
         return inside or [], border_m, nearby or []
 
 
+# The data version every cache is tied to; also read inside other statements (tiles).
+DATA_VERSION_SQL = "SELECT version FROM zones_dataversion WHERE id = 1"
+
+
 class DataVersionQuerySet(QuerySet):
     def current(self) -> int:
         """The data version every cache is tied to (0 before the first migration's row)."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT version FROM zones_dataversion WHERE id = 1")
+            cursor.execute(DATA_VERSION_SQL)
             row = cursor.fetchone()
         return row[0] if row else 0
