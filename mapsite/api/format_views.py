@@ -6,7 +6,7 @@ from that export's body (mapsite/api/formats.py), and cached per data version.
 
 from django.http import HttpRequest, HttpResponse
 
-from mapsite.api import formats, geojson, openapi, views
+from mapsite.api import formats, openapi, views
 from mapsite.api.responses import api_endpoint, cached, serve
 from mapsite.zones import snapshot
 
@@ -60,12 +60,7 @@ def zones_file(request: HttpRequest, format: str) -> HttpResponse:  # noqa: A002
     policy_id = policy.id if policy else None
 
     def render() -> bytes:
-        # The GeoJSON export's own cache entry (views.zones), rendered here if it is missing.
-        collection = cached(
-            snap,
-            ("zones", policy_id, kind, bbox, simplify),
-            lambda: geojson.zones_collection(policy_id, kind, bbox, simplify),
-        )
+        collection = views.zones_body(snap, policy_id, kind, bbox, simplify)
         return formats.write_zones(collection.content, file_format)
 
     body = cached(snap, ("zones-file", format, policy_id, kind, bbox, simplify), render)

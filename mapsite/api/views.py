@@ -113,14 +113,18 @@ def zones(request: HttpRequest) -> HttpResponse:
     day, kind, bbox, simplify, download = ZONES.query.parse(request.GET)
     snap = snapshot.current()
     policy = snap.policy_on(day)
-    policy_id = policy.id if policy else None
-    body = cached(
+    body = zones_body(snap, policy.id if policy else None, kind, bbox, simplify)
+    filename = f"kharkiv-policy-zones-{day.isoformat()}.geojson" if download else None
+    return serve(request, body, GEOJSON, filename=filename)
+
+
+def zones_body(snap, policy_id: int | None, kind, bbox, simplify) -> Body:
+    """The zones export's body, cached per data version: what the file formats convert."""
+    return cached(
         snap,
         ("zones", policy_id, kind, bbox, simplify),
         lambda: geojson.zones_collection(policy_id, kind, bbox, simplify),
     )
-    filename = f"kharkiv-policy-zones-{day.isoformat()}.geojson" if download else None
-    return serve(request, body, GEOJSON, filename=filename)
 
 
 ZONE = Operation(
@@ -215,12 +219,12 @@ def layer(request: HttpRequest, name: str) -> HttpResponse:
         known = ", ".join(geojson.LAYERS)
         return error(404, f"unknown layer; the layers are: {known}", "name")
     (simplify,) = LAYER.query.parse(request.GET)
-    body = cached(
-        snapshot.current(),
-        ("layer", name, simplify),
-        lambda: geojson.layer_collection(name, simplify),
-    )
-    return serve(request, body, GEOJSON)
+    return serve(request, layer_body(snapshot.current(), name, simplify), GEOJSON)
+
+
+def layer_body(snap, name: str, simplify: float) -> Body:
+    """A reference layer's body, cached per data version (the OGC collections read it too)."""
+    return cached(snap, ("layer", name, simplify), lambda: geojson.layer_collection(name, simplify))
 
 
 PLACES = Operation(

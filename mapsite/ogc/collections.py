@@ -14,8 +14,8 @@ from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
-from mapsite.api import geojson
-from mapsite.api.responses import cached, dumps
+from mapsite.api import geojson, views
+from mapsite.api.responses import dumps
 from mapsite.ogc.params import CRS84, ItemsQuery
 from mapsite.zones import vocabulary
 from mapsite.zones.models import Place, ReferenceFeature, Zone
@@ -160,10 +160,8 @@ class Layer(Collection):
         return _bbox(self.rows(), "geom")
 
     def _features(self, snap: Snapshot) -> list[dict]:
-        # The API's cache entry for the unsimplified layer (mapsite/api/views.py `layer`).
-        key = ("layer", self.id, 0.0)
-        whole = cached(snap, key, lambda: geojson.layer_collection(self.id, 0.0))
-        return json.loads(whole.content)["features"]
+        # The API's own answer for the unsimplified layer, from its cache.
+        return json.loads(views.layer_body(snap, self.id, 0.0).content)["features"]
 
     def page(self, snap: Snapshot, query: ItemsQuery) -> Page:
         rows = self.rows()
