@@ -128,11 +128,11 @@ DAY_MARK = "\ue000"  # a private-use character, where a shared head's date goes
 
 
 def _notes_key(snap, day) -> tuple:
-    """What the notes on where the record ends (`_knowledge`) depend on for this day."""
+    """The notes on where the record ends (`_knowledge`) on this day, as a key: days whose
+    notes read alike share a head."""
     keys = snap.responses.setdefault("day-notes", {})
     if day not in keys:
-        disputed = tuple(p.id for p in snap.disputed_by(day))
-        keys[day] = (disputed, bool(snap.known_as_of and day > snap.known_as_of))
+        keys[day] = tuple((note["code"], note["text"]) for note in _knowledge(snap, day))
     return keys[day]
 
 
