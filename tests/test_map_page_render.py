@@ -74,3 +74,4 @@ def test_a_version_drawn_from_tiles_preloads_no_geojson(client, monkeypatch):
     config = _config(large)
     assert config["firstZones"]["url"] is None and not large.has_header("Link")
     assert config["tiles"]["zones"][config["view"]["policy"]] >= 1
+    assert config["view"]["policy"] in config["tiles"]["tiled"]

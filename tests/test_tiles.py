@@ -297,6 +297,7 @@ def test_the_page_config_names_the_tiles_and_the_zones_per_version(settings):
         count = Zone.objects.public().filter(policy=policy).count()
         assert config["zones"].get(policy.slug, 0) == count
     assert config["fromZones"] == tiles_page.FROM_ZONES > max(config["zones"].values())
+    assert config["tiled"] == []  # no bundled version is large enough
     assert config["plugin"].startswith("/static/")
     assert finders.find(tiles_page.PLUGIN)
 

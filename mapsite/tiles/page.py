@@ -38,6 +38,8 @@ def config(snap) -> dict:
         "maxZoom": mvt.MAX_ZOOM,
         "fromZones": FROM_ZONES,
         "zones": zone_counts(snap),
+        # The versions drawn from tiles: the page asks this list, it does not count again.
+        "tiled": sorted(slug for slug in zone_counts(snap) if drawn_from_tiles(snap, slug)),
         "plugin": static(PLUGIN),
     }
 

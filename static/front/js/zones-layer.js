@@ -1,7 +1,7 @@
 /* The zones layer, in the head with startup.js so that the first view's zones are drawn
    first: the zones of a date, simplified for the zoom, styled by status as the vocabulary
    gives it (fill, outline, the page's hatch), with the areas the version changed outlined.
-   A version with many zones (config.tiles.fromZones or more) is drawn from vector tiles
+   A version the server lists as tiled (config.tiles.tiled: fromZones zones or more) is drawn from vector tiles
    (/tiles/zones/{z}/{x}/{y}.mvt, with the vendored Leaflet.VectorGrid) instead of its
    whole GeoJSON. */
 (function () {
@@ -49,7 +49,7 @@
 
   // Whether the version `policy` has zones enough to be drawn from tiles.
   function drawnFromTiles(policy) {
-    return !!(TILES && policy && (TILES.zones[policy] || 0) >= TILES.fromZones);
+    return !!(TILES && policy && TILES.tiled.indexOf(policy) !== -1);
   }
 
   // The vector tile plugin, loaded the first time a version needs it.
