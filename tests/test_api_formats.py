@@ -4,9 +4,11 @@ against /api/zones.geojson with the same parameters."""
 import datetime as dt
 import gzip
 import json
+import os
 import re
 import sqlite3
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -298,3 +300,20 @@ def test_the_pages_download_menu_offers_every_format(client):
         if fmt in FORMATS:
             assert links[name] == f"/api/zones.{fmt}?download=1"
             assert response["Content-Type"] == FORMATS[fmt][0]
+
+
+def test_gdal_is_loaded_on_the_first_file_asked_for_not_at_start_up():
+    """pyogrio brings GDAL (about 50 MB of each worker's memory): only a file export loads it."""
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, sys; django.setup(); import mapsite.urls, mapsite.front.views;"
+            " print('pyogrio' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "mapsite.settings"},
+    )
+    assert started.stdout.strip() == "False", started.stderr

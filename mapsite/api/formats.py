@@ -14,9 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyogrio
 import shapely
-from pyogrio.raw import write
 
 from mapsite.zones import vocabulary
 
@@ -162,6 +160,9 @@ def write_zones(collection: bytes, file_format: FileFormat) -> bytes:
     offsets = {}
     if not file_format.dates_as_text:
         offsets = {n: np.full(len(features), UTC_OFFSET) for n, k, _ in COLUMNS if k == DATETIME}
+    # GDAL (in pyogrio) is loaded on the first file asked for, not by every worker at start-up.
+    import pyogrio
+
     out = io.BytesIO()
     with _WRITING:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _last_change(features)})
@@ -173,6 +174,8 @@ def write_zones(collection: bytes, file_format: FileFormat) -> bytes:
 
 
 def _write(out: io.BytesIO, geometry, arrays, masks, file_format: FileFormat, offsets) -> None:
+    from pyogrio.raw import write
+
     write(
         out,
         geometry,
