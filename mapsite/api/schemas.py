@@ -247,9 +247,29 @@ SCHEMAS = {
         ["results"],
         results=array(
             obj(
-                ["name", "country", "population", "lat", "lon"],
-                name={"type": "string"},
+                [
+                    "name",
+                    "name_uk",
+                    "name_ru",
+                    "matched",
+                    "country",
+                    "oblast",
+                    "population",
+                    "lat",
+                    "lon",
+                ],
+                name={"type": "string", "description": "GeoNames' main (English) name."},
+                name_uk={"type": "string", "description": "Ukrainian name; empty if unknown."},
+                name_ru={"type": "string", "description": "Russian name; empty if unknown."},
+                matched=nullable(
+                    "string", description="The name that matched, when not the main name."
+                ),
                 country={"type": "string", "minLength": 2, "maxLength": 2},
+                oblast=nullable(
+                    "string",
+                    description="The oblast or region the place lies in (the oblast layer"
+                    " where it covers the place, else GeoNames' region), or null.",
+                ),
                 population={"type": "integer", "minimum": 0},
                 lat={"type": "number", "minimum": -90, "maximum": 90},
                 lon={"type": "number", "minimum": -180, "maximum": 180},

@@ -6,7 +6,6 @@ Only published zones are ever visible here.
 
 import re
 
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 
 from mapsite.api import geojson, openapi, params
@@ -230,13 +229,17 @@ def layer_body(snap, name: str, simplify: float) -> Body:
 PLACES = Operation(
     "/api/places",
     "places",
-    "Find places by name (prefix matches first, then by population)",
-    {"200": ok("Places", "Matching places."), **NOT_MODIFIED, **BAD_INPUT},
+    "Find places by any of their names, as people type",
+    {"200": ok("Places", "Matching places, best first."), **NOT_MODIFIED, **BAD_INPUT},
     Query(
         params.Text(
             "q",
-            "Text to find: 1 to 100 characters once leading and trailing spaces are trimmed,"
-            " no control characters (U+0000–U+001F, U+007F–U+009F).",
+            "Text to find in any name of a place (GeoNames' name and alternate names, any"
+            " script; case, accents and apostrophes ignored, typos tolerated): 1 to 100"
+            " characters once leading and trailing spaces are trimmed, no control characters"
+            " (U+0000–U+001F, U+007F–U+009F). An exact name ranks first, then names starting"
+            " with the text, then the closest names; ties go to the larger population, then"
+            " to the place nearer the Ukraine–Russia border.",
             max_length=100,
         ),
         params.Integer(
@@ -253,28 +256,21 @@ PLACES = Operation(
 @api_endpoint
 @documented(PLACES)
 def places(request: HttpRequest) -> HttpResponse:
-    """Place search: names starting with `q` first, then names containing it."""
+    """Place search over every name of a place (Place.objects.search)."""
     q, limit = PLACES.query.parse(request.GET)
-    found = (
-        Place.objects.filter(name__icontains=q)
-        .annotate(
-            rank=Case(
-                When(name__istartswith=q, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "-population", "name", "geonameid")[:limit]
-    )
     results = [
         {
             "name": place.name,
+            "name_uk": place.name_uk,
+            "name_ru": place.name_ru,
+            "matched": place.matched,
             "country": place.country,
+            "oblast": place.oblast,
             "population": place.population,
             "lat": round(place.point.y, 6),
             "lon": round(place.point.x, 6),
         }
-        for place in found
+        for place in Place.objects.search(q, limit)
     ]
     return serve(request, Body.of_json({"results": results}), JSON)
 

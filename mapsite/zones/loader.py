@@ -27,6 +27,7 @@ from mapsite.zones.models import (
     Zone,
     bundled_data_load,
 )
+from mapsite.zones.models.reference import PlaceName
 
 DATA_DIR = Path(settings.BASE_DIR) / "geo_data"
 LAYERS = {
@@ -276,28 +277,50 @@ def _load_references(layers: dict, report: LoadReport) -> bool:
 
 def _load_places(places: list[dict], report: LoadReport) -> None:
     existing = {p.geonameid: p for p in Place.objects.all()}
+    known = {p.id: set() for p in existing.values()}
+    for row in PlaceName.objects.values_list("place_id", "name"):
+        known[row[0]].add(row[1])
+    bundled = set()
     for feature in places:
         props = feature["properties"]
         try:
             geonameid = int(props["geonameid"])
             values = {
                 "name": str(props["name"]),
+                "name_uk": str(props.get("name_uk") or ""),
+                "name_ru": str(props.get("name_ru") or ""),
                 "country": str(props["country"]),
                 "population": int(props.get("population") or 0),
                 "admin1": str(props.get("admin1") or ""),
+                "admin1_name": str(props.get("admin1_name") or ""),
             }
+            names = {values["name"], *(str(n) for n in props.get("alternatenames") or [])}
         except (KeyError, TypeError, ValueError) as exc:
             raise LoadError(f"{feature['_label']}: bad place properties: {exc}") from None
         if feature["_geom"].geom_type != "Point":
             raise LoadError(f"{feature['_label']}: a place must be a Point")
+        names = {n.strip()[:200] for n in names if n.strip()}
+        bundled.add(geonameid)
         place = existing.get(geonameid)
         if place is None:
-            Place.objects.create(geonameid=geonameid, point=feature["_geom"], **values)
+            place = Place.objects.create(geonameid=geonameid, point=feature["_geom"], **values)
             report.count(report.created, "places")
         elif _set_fields(place, values) | (not place.point.equals_exact(feature["_geom"], 1e-9)):
             place.point = feature["_geom"]
             place.save()
             report.count(report.updated, "places")
+        have = known.get(place.id, set())
+        if names != have:
+            PlaceName.objects.filter(place=place, name__in=have - names).delete()
+            PlaceName.objects.bulk_create(
+                [PlaceName(place=place, name=n) for n in sorted(names - have)]
+            )
+            report.count(report.updated, "place name lists")
+    gone = Place.objects.exclude(geonameid__in=bundled)
+    removed = gone.count()
+    if removed:
+        gone.delete()  # their names go with them (cascade)
+        report.updated["places no longer bundled (deleted)"] = removed
 
 
 def _date(value, where: str) -> dt.date | None:

@@ -1,20 +1,23 @@
-/* Place search: an ARIA combobox over the bundled GeoNames gazetteer (/api/places); the
-   place chosen is shown on the map and asked about. */
+/* Place search: an ARIA combobox over the bundled GeoNames gazetteer (/api/places), asked
+   as the user types (any name, any script, typos forgiven); the place chosen is shown on
+   the map and asked about. */
 (function () {
   "use strict";
   var PM = window.PolicyMap;
   var el = PM.el;
 
   var COUNTRY = { UA: "Ukraine", RU: "Russia" };
+  var DEBOUNCE_MS = 150;
 
   // The combobox's elements and what it shows: `results` are the places listed, `active`
-  // the one the arrow keys are on, `lastQuery` the latest asked (only its answer is shown).
+  // the one the arrow keys are on, `lastQuery` the latest asked (only its answer is shown;
+  // `pending` aborts the request before it when a newer one starts).
   function createBox(onChoose) {
     return {
       input: document.getElementById("place-search"),
       list: document.getElementById("place-results"),
       status: document.getElementById("place-status"),
-      results: [], active: -1, timer: null, lastQuery: "", onChoose: onChoose
+      results: [], active: -1, timer: null, lastQuery: "", pending: null, onChoose: onChoose
     };
   }
 
@@ -41,12 +44,23 @@
     options[box.active].scrollIntoView({ block: "nearest" });
   }
 
-  function placeOption(box, place, i) {
-    var meta = (COUNTRY[place.country] || place.country) +
+  // "Kharkov → Kharkiv" when another of its names matched; where it lies, so that places
+  // of one name (Borova, Kyiv Oblast / Borova, Kharkiv Oblast) are told apart.
+  function placeLabel(place) {
+    return place.matched && place.matched !== place.name ?
+      place.matched + " \u2192 " + place.name : place.name;
+  }
+
+  function placeWhere(place) {
+    var country = COUNTRY[place.country] || place.country;
+    return (place.oblast ? place.oblast + ", " + country : country) +
       (place.population ? " \u00B7 " + PM.formatNumber(place.population) : "");
+  }
+
+  function placeOption(box, place, i) {
     var option = el("li", { id: "place-option-" + i, role: "option", "aria-selected": "false" }, [
-      el("span", { class: "place-name", text: place.name }),
-      el("span", { class: "place-meta", text: meta })
+      el("span", { class: "place-name", text: placeLabel(place) }),
+      el("span", { class: "place-meta", text: placeWhere(place) })
     ]);
     option.addEventListener("mousedown", function (event) { event.preventDefault(); });
     option.addEventListener("click", function () { choose(box, i); });
@@ -67,14 +81,30 @@
     box.active = -1;
   }
 
+  // One GET, aborted when a newer query starts; rejects like PM.getJSON on HTTP errors.
+  function fetchPlaces(box, query) {
+    if (box.pending) box.pending.abort();
+    var controller = window.AbortController ? new AbortController() : null;
+    box.pending = controller;
+    var url = "/api/places?limit=8&q=" + encodeURIComponent(query);
+    return fetch(url, { credentials: "same-origin", signal: controller ? controller.signal : undefined })
+      .then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (body) {
+          if (!response.ok) throw new Error((body && body.error) || ("The server answered " + response.status + "."));
+          return body;
+        });
+      })
+      .finally(function () { if (box.pending === controller) box.pending = null; });
+  }
+
   function search(box, query) {
     box.lastQuery = query;
-    return PM.getJSON("/api/places?limit=8&q=" + encodeURIComponent(query)).then(function (data) {
+    return fetchPlaces(box, query).then(function (data) {
       if (query !== box.lastQuery) return;
       var items = Array.isArray(data) ? data : (data && data.results) || [];
       show(box, items, query);
     }).catch(function (error) {
-      if (query !== box.lastQuery) return;
+      if (query !== box.lastQuery || error.name === "AbortError") return;
       PM.clear(box.list).appendChild(el("li", { class: "empty", role: "presentation", text: "Search is unavailable: " + error.message }));
       open(box);
     });
@@ -92,7 +122,7 @@
     var query = box.input.value.trim();
     if (box.timer) clearTimeout(box.timer);
     if (query.length < 2) { close(box); return; }
-    box.timer = setTimeout(function () { search(box, query); }, 180);
+    box.timer = setTimeout(function () { search(box, query); }, DEBOUNCE_MS);
   }
 
   // Enter takes the place the arrow keys are on, or the first; before the list has
