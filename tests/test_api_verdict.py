@@ -303,3 +303,15 @@ def test_it_answers_503_json_when_the_database_is_down(client):
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"] and b"Traceback" not in response.content
     assert bad.status_code == 400, "bad input is refused before the database is asked"
+
+
+def test_an_assumption_states_a_number_only_when_it_is_about_one(client):
+    """The depth assumption shows the zone's depth; the date assumption, cited by the same
+    zone, shows no number (it once showed the depth, "took effect: 84")."""
+    body = client.get("/api/verdict?lat=50.6&lon=36.58&date=2024-05-30").json()
+    shown = {a["slug"]: a for a in body["assumptions"]}
+    assert shown["counter-fire-depth"]["value"] == 84.0
+    assert shown["counter-fire-depth"]["unit"] == "km"
+    assert shown["policy-date"]["value"] is None
+    page = client.get("/?date=2024-05-30").content.decode()
+    assert "Date the counter-fire permission took effect:" not in page

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import logging
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from pyproj import Geod
 
@@ -39,6 +41,7 @@ LATER_SCRIPTS = [
     "verdict-panel",
     "place-search",
     "policy-switch",
+    "embed-code",
     "page",
 ]
 PAGES_KEPT = 256  # rendered pages (one per view asked for) each worker keeps per data version
@@ -147,7 +150,7 @@ def _assumptions(snap) -> list[dict]:
         depth = shown[0] if len(shown) == 1 else None
         row = {"title": assumption.title, "unit": assumption.unit}
         row["statement"] = assumption.render(depth)
-        row["value"] = assumption.value if assumption.value is not None else depth
+        row["value"] = assumption.shown_value(depth)
         rows.append(row)
     return rows
 
@@ -220,7 +223,21 @@ def _sources() -> tuple[list, list]:
     return [s for s in sources if s.kind in QUOTED], [s for s in sources if s.kind not in QUOTED]
 
 
-def _index(request: HttpRequest) -> HttpResponse:
+@require_safe
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+def embed(request: HttpRequest) -> HttpResponse:
+    """The map for framing in other sites' pages: the permalink's view, minimal chrome, a
+    link back. The one route any site may frame."""
+    try:
+        return _index(request, embedded=True)
+    except DatabaseError:
+        logger.exception("database error rendering the embedded map")
+        connection.close_if_unusable_or_obsolete()
+        return outage.unavailable(request)
+
+
+def _index(request: HttpRequest, embedded: bool = False) -> HttpResponse:
     """The page for the view the address bar asks for, rendered once per data version, day
     and view in each worker; each answer gets its own CSP nonce spliced in."""
     snap = snapshot.current()
@@ -228,10 +245,10 @@ def _index(request: HttpRequest) -> HttpResponse:
     # the first view answers for today unless the address bar names a date
     view = permalink.read(request.GET, today.isoformat(), list(snap.weapons), list(snap.targets))
     pages = snap.responses.setdefault("map-pages", {})
-    key = (today, json.dumps(view, sort_keys=True))
+    key = (today, embedded, json.dumps(view, sort_keys=True))
     page = pages.get(key)
     if page is None:
-        rendered = _render_page(request, snap, view)
+        rendered = _render_page(request, snap, view, embedded)
         if len(pages) >= PAGES_KEPT:
             pages.clear()
         # The nonce is 128 random bits: it occurs in the page only where the template put it.
@@ -247,7 +264,7 @@ def _index(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _render_page(request: HttpRequest, snap, view: dict) -> HttpResponse:
+def _render_page(request: HttpRequest, snap, view: dict, embedded: bool) -> HttpResponse:
     steps = timeline.steps(snap)
     config = _page_config(snap, steps, view)
     shown = config["view"]
@@ -275,6 +292,8 @@ def _render_page(request: HttpRequest, snap, view: dict) -> HttpResponse:
         "narrow_media": vocabulary.NARROW_MEDIA,
         "favicon": vocabulary.favicon_url(),
         "css_variables": vocabulary.css_variables(),
+        "embedded": embedded,
+        "ignored": permalink.ignored_words(view["ignored"]),
     }
     response = render(request, "front/index.html", context)
     if config["firstZones"]["url"]:

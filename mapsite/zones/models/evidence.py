@@ -77,12 +77,24 @@ class Assumption(models.Model):
         `{depth_km}` the depth of the zone it is shown for (so no number is typed twice)."""
         return render_parameters(self.statement, value=self.value, depth_km=depth_km)
 
+    @property
+    def states_depth(self) -> bool:
+        """Whether the statement is about a zone's depth (its text has `{depth_km}`)."""
+        return "{depth_km}" in self.statement
+
+    def shown_value(self, depth_km: float | None = None) -> float | None:
+        """The number the assumption states: its own, else the zone's depth if it is about
+        that depth; None for an assumption about something else (a date, say)."""
+        if self.value is not None:
+            return self.value
+        return depth_km if self.states_depth else None
+
     def as_dict(self, depth_km: float | None = None) -> dict:
         return {
             "slug": self.slug,
             "title": self.title,
             "statement": self.render(depth_km),
-            "value": self.value if self.value is not None else depth_km,
+            "value": self.shown_value(depth_km),
             "unit": self.unit,
             "sources": [source.as_dict() for source in self.sources.all()],
         }
