@@ -5,6 +5,7 @@ from mapsite.front import views as front
 
 urlpatterns = [
     path("", front.index, name="index"),
+    path("embed/", front.embed, name="embed"),
     path("healthz", front.healthz, name="healthz"),
     path("api/", include("mapsite.api.urls")),
     path("ogc/", include("mapsite.ogc.urls")),

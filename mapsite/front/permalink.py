@@ -59,6 +59,29 @@ def _zoom(text: str | None) -> int | None:
     return max(vocabulary.MIN_ZOOM, min(vocabulary.MAX_ZOOM, int(float(text))))
 
 
+# What each permalink parameter is, in words, and what a usable value looks like: the note
+# a page shows when its link held a value it could not use.
+PARAMETER_WORDS = {
+    "c": ("map centre", "two numbers, latitude,longitude"),
+    "z": ("zoom", "a whole number"),
+    "date": ("date", "a calendar day written YYYY-MM-DD"),
+    "at": ("chosen point", "two numbers, latitude,longitude"),
+    "weapon": ("weapon", "one of the weapons the map knows"),
+    "target": ("target", "one of the targets the map knows"),
+    "launch": ("launch point", "two numbers, latitude,longitude"),
+    "reach": ("reach rings", "weapon names separated by commas, or none"),
+}
+
+
+def ignored_words(names: list[str]) -> list[dict]:
+    """The ignored parameters (`read`'s `ignored`), each with its name, what it is and what
+    a usable value looks like."""
+    return [
+        {"name": name, "what": PARAMETER_WORDS[name][0], "expected": PARAMETER_WORDS[name][1]}
+        for name in names
+    ]
+
+
 def read(query: QueryDict, default_date: str, weapons: list[str], targets: list[str]) -> dict:
     """The view the query asks for: centre, zoom, date, point, weapon, target, launch, reach.
 

@@ -59,6 +59,15 @@
     document.querySelectorAll("#download-menu [data-download]").forEach(function (link) {
       link.href = PM.url(link.getAttribute("data-download"), values);
     });
+    // Links and texts that carry the view to another page (the full map from an embed,
+    // the printed address): data-view-link / data-view-text name the path.
+    var query = PM.permalinkQuery(state);
+    document.querySelectorAll("[data-view-link]").forEach(function (link) {
+      link.href = link.getAttribute("data-view-link") + query;
+    });
+    document.querySelectorAll("[data-view-text]").forEach(function (node) {
+      node.textContent = new URL(node.getAttribute("data-view-text") + query, window.location.href).href;
+    });
     PM.writePermalink(state);
   };
 

@@ -157,6 +157,9 @@
     PM.setupCopyLink();
     PM.setupReachSwitch(map, view.layers.reach);
     PM.setupPlaceSearch(map);
+    PM.setupEmbedCode();
+    PM.setupDismissableNotes();
+    PM.setupPrinting(map);
     showFirstView();
   };
 
