@@ -156,7 +156,18 @@ def test_closer_spellings_rank_higher(client):
 
 
 @pytest.mark.parametrize(
-    "q", ["a\x00b", "Khar\x1fkiv", "x\x7f", "a" * 10_000, " ", "     ", "\u00a0 "]
+    "q",
+    [
+        "a\x00b",
+        "Khar\x1fkiv",
+        "x\x7f",
+        "Kharkiv\x1f",
+        "\tKharkiv",
+        "Kharkiv\n",
+        "a" * 10_000,
+        " ",
+        "\u00a0 ",
+    ],
 )
 def test_it_refuses_bad_input_naming_q(client, q):
     response = client.get("/api/places?" + urllib.parse.urlencode({"q": q}))

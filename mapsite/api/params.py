@@ -17,9 +17,11 @@ from mapsite.zones import snapshot, vocabulary
 NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# The whitespace str.strip() removes, and the C0/C1 control characters (Unicode "Cc").
-SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+# The C0/C1 control characters (Unicode "Cc"), and the white space trimmed from the ends of
+# free text: what str.strip() removes less the control characters (a tab, a line break or
+# U+001F is refused like any other control character, wherever it is).
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not CONTROL.match(c))
 FLAG_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 MAX_NUMBER_CHARS = 32
 MAX_SLUG_CHARS = 80
