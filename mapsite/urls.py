@@ -7,6 +7,7 @@ urlpatterns = [
     path("", front.index, name="index"),
     path("embed/", front.embed, name="embed"),
     path("healthz", front.healthz, name="healthz"),
+    path("api/", include("mapsite.images.urls")),  # before the API's catch-all 404
     path("api/", include("mapsite.api.urls")),
     path("ogc/", include("mapsite.ogc.urls")),
     path("tiles/", include("mapsite.tiles.urls")),

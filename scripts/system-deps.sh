@@ -13,7 +13,12 @@ command -v ogr2ogr >/dev/null || need gdal-bin
 ldconfig -p | grep -q 'libgeos_c\.so' || need libgeos-c1v5
 ldconfig -p | grep -q 'libproj\.so' || need proj-bin
 command -v npm >/dev/null || need npm
+# The map's pictures (/api/map.png): cairo for CairoSVG, and a font with Cyrillic.
+ldconfig -p | grep -q 'libcairo\.so\.2' || need libcairo2
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need fonts-dejavu-core
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need nginx
+# GNU gettext's msgfmt: `make messages` compiles the translations (.po -> .mo).
+command -v msgfmt >/dev/null || need gettext
 if [ "${WITH_BROWSER:-0}" = 1 ]; then
   command -v chromium >/dev/null || need chromium
   command -v wrk >/dev/null || need wrk

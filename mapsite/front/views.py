@@ -18,6 +18,7 @@ from pyproj import Geod
 
 from mapsite.api.responses import SHARED_MAX_AGE
 from mapsite.front import permalink, timeline
+from mapsite.images import social
 from mapsite.ops import outage
 from mapsite.tiles import page as tiles_page
 from mapsite.zones import snapshot, vocabulary
@@ -44,6 +45,8 @@ LATER_SCRIPTS = [
     "embed-code",
     "page",
 ]
+SITE_NAME = "US weapons near Kharkiv"
+PAGE_TITLE = f"{SITE_NAME}: where counter-fire into Russia is permitted"
 PAGES_KEPT = 256  # rendered pages (one per view asked for) each worker keeps per data version
 
 QUOTED = (Source.Kind.REPORT, Source.Kind.LATER_REPORT)
@@ -82,7 +85,7 @@ def _distance_km(a: dict, b: dict) -> float:
     return GEOD.inv(a["lon"], a["lat"], b["lon"], b["lat"])[2] / 1000
 
 
-def _labelled_places(snap) -> list[dict]:
+def labelled_places(snap) -> list[dict]:
     key = ("front", "places")
     if key in snap.responses:
         return snap.responses[key]
@@ -211,7 +214,7 @@ def _page_config(snap, steps, view) -> dict:
         "changes": _changes(snap, snap.policies),
         "knowledge": timeline.knowledge(snap, view["date"]),
         "dates": _date_words(snap, steps, view),
-        "places": _labelled_places(snap),
+        "places": labelled_places(snap),
     }
 
 
@@ -245,7 +248,8 @@ def _index(request: HttpRequest, embedded: bool = False) -> HttpResponse:
     # the first view answers for today unless the address bar names a date
     view = permalink.read(request.GET, today.isoformat(), list(snap.weapons), list(snap.targets))
     pages = snap.responses.setdefault("map-pages", {})
-    key = (today, embedded, json.dumps(view, sort_keys=True))
+    # The host too: the link preview's addresses are absolute.
+    key = (today, embedded, request.get_host(), json.dumps(view, sort_keys=True))
     page = pages.get(key)
     if page is None:
         rendered = _render_page(request, snap, view, embedded)
@@ -293,6 +297,9 @@ def _render_page(request: HttpRequest, snap, view: dict, embedded: bool) -> Http
         "favicon": vocabulary.favicon_url(),
         "css_variables": vocabulary.css_variables(),
         "embedded": embedded,
+        "site_name": SITE_NAME,
+        "page_title": PAGE_TITLE,
+        "social": social.tags(request, snap, view, SITE_NAME),
         "ignored": permalink.ignored_words(view["ignored"]),
     }
     response = render(request, "front/index.html", context)
