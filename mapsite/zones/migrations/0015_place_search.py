@@ -3,7 +3,8 @@ trigram index on an immutable, unaccented, lower-cased form of each name.
 
 PostgreSQL's `unaccent()` is STABLE (it reads its dictionary through the search path), so
 an index cannot use it directly; `zones_place_search_form(text)` is the usual IMMUTABLE
-wrapper, naming the dictionary and the function by schema.
+wrapper, naming the dictionary and the function by schema. The SQL is copied here (not
+imported from mapsite.zones.place_search) so that this migration stays as it ran.
 """
 
 import django.db.models.deletion
@@ -11,7 +12,14 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations, models
 
-from mapsite.zones.place_search import CREATE_SEARCH_FORM, DROP_SEARCH_FORM, SEARCH_FORM
+SEARCH_FORM = "zones_place_search_form"
+CREATE_SEARCH_FORM = f"""
+CREATE OR REPLACE FUNCTION {SEARCH_FORM}(text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT translate(lower(public.unaccent('public.unaccent'::regdictionary, $1)),
+                       '''"`', '') $$;
+"""
+DROP_SEARCH_FORM = f"DROP FUNCTION IF EXISTS {SEARCH_FORM}(text);"
 
 
 class Migration(migrations.Migration):

@@ -32,13 +32,13 @@
     $("embed-copy").addEventListener("click", function () {
       var text = $("embed-code").value;
       var status = $("embed-status");
-      var done = function () { status.textContent = $("embed-copy").getAttribute("data-done") || "Copied."; };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done, function () { $("embed-code").select(); });
-      } else {
+      var done = function () { status.textContent = $("embed-copy").getAttribute("data-done"); };
+      var selectIt = function () {  // no clipboard (or refused): the reader copies it
         $("embed-code").select();
-        status.textContent = $("embed-copy").getAttribute("data-select") || "";
-      }
+        status.textContent = $("embed-copy").getAttribute("data-select");
+      };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, selectIt);
+      else selectIt();
     });
   };
 
