@@ -186,7 +186,8 @@ def _places(places: list[dict], frame: Frame, unit: float) -> str:
         in_legend = x < 350 * unit and y > frame.height - 170 * unit
         if not inside or in_legend:
             continue
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 * unit:.1f}" fill="#17202e"/>')
+        ink = vocabulary.MAP_COLOURS["ink"]
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 * unit:.1f}" fill="{ink}"/>')
         out.append(_text(x + 6 * unit, y + 4 * unit, place["name"], 13 * unit, "bold"))
         shown += 1
         if shown == LABELS_MAX:
