@@ -161,11 +161,16 @@ def _assumptions(snap) -> list[dict]:
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The map page; a plain 503 page (never a traceback) when the database is not answering."""
+    return _page_or_outage(request, embedded=False)
+
+
+def _page_or_outage(request: HttpRequest, embedded: bool) -> HttpResponse:
+    """The map page (whole or embedded), or the plain 503 page while the database is down."""
     try:
-        return _index(request)
+        return _index(request, embedded)
     except DatabaseError:
         # Logged in full for us; the visitor gets a short page.
-        logger.exception("database error rendering the map page")
+        logger.exception("database error rendering the map page (embedded: %s)", embedded)
         connection.close_if_unusable_or_obsolete()
         return outage.unavailable(request)
 
@@ -232,12 +237,7 @@ def _sources() -> tuple[list, list]:
 def embed(request: HttpRequest) -> HttpResponse:
     """The map for framing in other sites' pages: the permalink's view, minimal chrome, a
     link back. The one route any site may frame."""
-    try:
-        return _index(request, embedded=True)
-    except DatabaseError:
-        logger.exception("database error rendering the embedded map")
-        connection.close_if_unusable_or_obsolete()
-        return outage.unavailable(request)
+    return _page_or_outage(request, embedded=True)
 
 
 def _index(request: HttpRequest, embedded: bool = False) -> HttpResponse:

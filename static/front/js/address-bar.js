@@ -76,11 +76,7 @@
       var url = PM.permalinkNow(PM.state);
       var status = PM.byId("copy-status");
       var done = function () { status.textContent = "Link copied. It opens this view, date, point, weapon and target."; };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(url).then(done, function () { status.textContent = url; });
-      } else {
-        status.textContent = url;
-      }
+      PM.copyText(url, done, function () { status.textContent = url; });
     });
   };
 })();

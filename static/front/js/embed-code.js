@@ -37,8 +37,7 @@
         $("embed-code").select();
         status.textContent = $("embed-copy").getAttribute("data-select");
       };
-      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, selectIt);
-      else selectIt();
+      PM.copyText(text, done, selectIt);
     });
   };
 

@@ -25,6 +25,13 @@
 
   PM.byId = function (id) { return document.getElementById(id); };
 
+  // Text to the clipboard: `done` once copied; `fallback` where the browser has no
+  // clipboard here (an insecure page) or refuses, so the reader can copy it by hand.
+  PM.copyText = function (text, done, fallback) {
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+    else fallback();
+  };
+
   PM.clear = function (node) {
     while (node.firstChild) node.removeChild(node.firstChild);
     return node;
