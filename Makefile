@@ -9,19 +9,19 @@ PORT ?= 8000
 WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE := mapsite.settings
 
-.PHONY: run test setup system-deps browser-deps venv db migrate load data figures check-data static bench lint format stop clean
+.PHONY: run test setup system-deps browser-deps venv db migrate load data figures check-data static messages bench lint format stop clean
 
-run: setup static
+run: setup static messages
 	@echo ""
 	@echo "Serving the policy map at http://$(HOST):$(PORT)/ (nginx in front of gunicorn)"
 	@echo "Create an admin account with: $(PY) manage.py createsuperuser"
 	@echo ""
 	@HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) GUNICORN=$(VENV)/bin/gunicorn bash scripts/serve.sh
 
-test: setup browser-deps static
+test: setup browser-deps static messages node_modules/.installed
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
 
-setup: system-deps venv db migrate load
+setup: system-deps venv db migrate load messages
 
 system-deps:
 	@bash scripts/system-deps.sh
@@ -47,8 +47,16 @@ migrate: venv db
 load: migrate
 	@$(PY) manage.py load_geo_data
 
-static: venv
+static: venv messages
 	@$(PY) manage.py collectstatic --noinput -v 0
+
+# The translations (locale/ and mapsite/zones/locale/, Ukrainian and Russian): the .po files
+# are kept, the .mo files compiled here (GNU gettext's msgfmt, from system-deps). To gather
+# the page's new strings into locale/: $(PY) manage.py makemessages --no-wrap -l uk -l ru
+#   --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --ignore=bench
+#   --ignore=geo_data --ignore=mapsite/zones --ignore=mapsite/front/timeline.py
+messages: venv system-deps
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v 0
 
 data: venv
 	$(PY) -m geo_data.build
@@ -69,8 +77,15 @@ restore: venv db
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/mapsite-....dump" >&2; exit 2; }
 	@$(PY) manage.py restore "$(FILE)"
 
-bench: setup browser-deps
+bench: setup browser-deps node_modules/.installed
 	$(PY) -m bench.run
+
+# Lighthouse and axe-core (package.json, pinned in package-lock.json), for `make bench`
+# (bench/lighthouse.py) and `make test` (tests/test_accessibility.py).
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --ignore-scripts || { \
+		echo "error: npm ci failed; is the npm registry reachable? (npm comes with system-deps)"; exit 1; }
+	@touch $@
 
 lint: venv
 	$(VENV)/bin/ruff format --check .

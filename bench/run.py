@@ -1,4 +1,4 @@
-"""`make bench`: the API benchmark, the vector tiles', then the map page's; figures to RESULTS.md.
+"""`make bench`: the API, vector tile, map page and Lighthouse benchmarks; figures to RESULTS.md.
 
 Each part rewrites only its own `## ...` section of bench/RESULTS.md.
 """
@@ -53,6 +53,10 @@ def main() -> None:
     print(json.dumps(page, indent=2))
     render = getattr(map_page, "render", render_generic)
     write_section("Map page", render(page))
+    from bench import lighthouse
+
+    # Last: it writes its own section, then stops the bench when a target is missed.
+    print(json.dumps(lighthouse.main(), indent=2))
     print(f"wrote {RESULTS}")
 
 

@@ -53,6 +53,48 @@ OBLASTS = {
     "RUS-2377": ("ru-voronezh", "Voronezh Oblast", "RU-VOR"),
     "RUS-2367": ("ru-rostov", "Rostov Oblast", "RU-ROS"),
 }
+# The same units' names in Ukrainian and Russian (the source carries none): each unit's
+# official name as its own country's constitution lists it (Ukraine's, art. 133; the
+# Russian Federation's, art. 65), and the usual form of that name in the other language.
+OBLAST_NAMES = {
+    "ua-chernihiv": ("Чернігівська область", "Черниговская область"),
+    "ua-sumy": ("Сумська область", "Сумская область"),
+    "ua-kharkiv": ("Харківська область", "Харьковская область"),
+    "ua-luhansk": ("Луганська область", "Луганская область"),
+    "ua-donetsk": ("Донецька область", "Донецкая область"),
+    "ru-bryansk": ("Брянська область", "Брянская область"),
+    "ru-kursk": ("Курська область", "Курская область"),
+    "ru-belgorod": ("Бєлгородська область", "Белгородская область"),
+    "ru-voronezh": ("Воронезька область", "Воронежская область"),
+    "ru-rostov": ("Ростовська область", "Ростовская область"),
+}
+OBLAST_NAMES_SOURCE = (
+    "name_uk and name_ru are not in the source: they come from OBLAST_NAMES in "
+    "geo_data/build.py, each unit's official name as its own country's constitution lists it "
+    "(Constitution of Ukraine, art. 133; Constitution of the Russian Federation, art. 65) and "
+    "the usual form of that name in the other language."
+)
+# The border lines' names, translated by this project (our own wording, not a source's).
+LINE_NAMES = {
+    "ukraine-russia-border": (
+        "Сухопутний кордон України з Росією",
+        "Сухопутная граница Украины с Россией",
+    ),
+    "kharkiv-border-segment": (
+        "Кордон Харківської області з Росією",
+        "Граница Харьковской области с Россией",
+    ),
+}
+LINE_NAMES_SOURCE = (
+    "name_uk and name_ru are this project's translations of name (LINE_NAMES in geo_data/build.py)."
+)
+
+
+def translated_names(table: dict, slug: str) -> dict:
+    """name_uk and name_ru of `slug` from `table` (slug -> (Ukrainian, Russian))."""
+    uk, ru = table[slug]
+    return {"name_uk": uk, "name_ru": ru}
+
 
 # --------------------------------------------------------------------------- io
 
@@ -133,6 +175,8 @@ def write_border(out_dir: Path, border_full):
         "Land border only: the sea boundary in the Sea of Azov / Kerch Strait is not included."
     ]
     props = {"slug": "ukraine-russia-border", "name": "Ukraine–Russia land border"}
+    props.update(translated_names(LINE_NAMES, props["slug"]))
+    prov["known_limits"].append(LINE_NAMES_SOURCE)
     write_layer(out_dir, "border", [feature({**props, "length_km": border_km}, border)], prov)
     return border
 
@@ -153,6 +197,7 @@ def _border_units(ukr: list[dict], rus: list[dict], border_full) -> list[tuple]:
             props = {
                 "slug": slug,
                 "name": name,
+                **translated_names(OBLAST_NAMES, slug),
                 "country": country,
                 "iso_3166_2": iso,
                 "code_hasc": p["code_hasc"],
@@ -177,10 +222,15 @@ def write_oblasts(out_dir: Path, ukr: list[dict], rus: list[dict], border_full) 
         "is the geodesic length of that shared stretch.",
     )
     prov["known_limits"] = sources.NE_LIMITS + [
-        "iso_3166_2 is filled in from the ISO 3166-2 list (the source field is empty)."
+        "iso_3166_2 is filled in from the ISO 3166-2 list (the source field is empty).",
+        OBLAST_NAMES_SOURCE,
     ]
     prov["name_mapping"] = {
-        t[1]: {"source_name": t[3], "name": t[2]["properties"]["name"]} for t in oblasts
+        t[1]: {
+            "source_name": t[3],
+            **{k: t[2]["properties"][k] for k in ("name", "name_uk", "name_ru")},
+        }
+        for t in oblasts
     }
     write_layer(out_dir, "oblasts", [t[2] for t in oblasts], prov)
 
@@ -201,8 +251,9 @@ def write_kharkiv_segment(out_dir: Path, ukr: list[dict], ru_full):
         "of the Russia union (rus.json), merged with shapely.line_merge, rounded to 6 "
         "decimals. length_km is geodesic on the WGS84 ellipsoid.",
     )
-    prov["known_limits"] = sources.NE_LIMITS[:1]
+    prov["known_limits"] = sources.NE_LIMITS[:1] + [LINE_NAMES_SOURCE]
     props = {"slug": "kharkiv-border-segment", "name": "Kharkiv Oblast border with Russia"}
+    props.update(translated_names(LINE_NAMES, props["slug"]))
     write_layer(
         out_dir, "kharkiv_segment", [feature({**props, "length_km": segment_km}, segment)], prov
     )

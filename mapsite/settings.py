@@ -116,6 +116,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mapsite.compression.GZipMiddleware",  # Accept-Encoding read by RFC 9110 (q-values, any case)
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language: the map page picks it itself (?lang= first, then this), and
+    # every answer says `Vary: Accept-Language` so the front's micro-cache keeps them apart.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -163,9 +166,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en", "English"), ("uk", "Українська"), ("ru", "Русский")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]  # the page's catalogue (make messages compiles it)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -60,7 +60,7 @@ def test_it_describes_every_endpoint(document):
         "/api/openapi.json",
     }
     verdict_params = {p["name"] for p in document["paths"]["/api/verdict"]["get"]["parameters"]}
-    assert verdict_params == {"lat", "lon", "weapon", "target", "date"}
+    assert verdict_params == {"lat", "lon", "weapon", "target", "date", "lang"}
     error = document["components"]["schemas"]["Error"]
     assert set(error["required"]) == {"error", "field"}
 

@@ -8,7 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "static" / "front" / "js"
 TEMPLATE = ROOT / "templates" / "front" / "index.html"
-# The head's scripts draw the first view's zones before the rest of the page has loaded.
+# The head's scripts draw the first view's zones before the rest of the page has loaded;
+# deferred, so that none blocks the first paint (the map is created at DOMContentLoaded).
 HEAD_SCRIPTS = ["startup.js", "zones-layer.js"]
 JS_MAX_LINES = 80
 PY_MAX_LINES = 60
@@ -72,7 +73,7 @@ def test_the_page_loads_every_script_the_head_ones_first_and_the_rest_after_the_
     tags = re.findall(
         r"<script src=\"\{% static 'front/js/([\w-]+\.js)' %\}\"( defer)?>", TEMPLATE.read_text()
     )
-    assert [name for name, defer in tags] == HEAD_SCRIPTS and not any(d for _, d in tags)
+    assert [name for name, defer in tags] == HEAD_SCRIPTS and all(d for _, d in tags)
     later = [f"{name}.js" for name in LATER_SCRIPTS]
     assert sorted(HEAD_SCRIPTS + later) == sorted(p.name for p in SCRIPTS.glob("*.js"))
     assert later[-1] == "page.js"  # it starts the page, once the others are defined

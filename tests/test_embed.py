@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from bench.servers import serve
 from tests.map_fixtures import (  # noqa: F401
     BELGOROD,
     click_at,
@@ -15,6 +16,7 @@ from tests.map_fixtures import (  # noqa: F401
     verdict,
     wait_for_zones,
 )
+from tests.test_front_proxy import fetch
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +66,44 @@ def test_only_the_embed_route_may_be_framed_by_other_sites(client):
             assert _frame_policy(response) == "frame-ancestors 'none'", path
 
 
+@pytest.fixture(scope="module")
+def front():
+    """The app as `make run` serves it: gunicorn behind the nginx front and its micro-cache."""
+    with serve(workers=1, collectstatic=True) as url:
+        yield url
+
+
+def test_the_front_neither_adds_nor_strips_frame_headers(front):
+    """nginx passes each route's own frame policy, from the app and from its micro-cache."""
+    seen = []
+    for _ in range(4):
+        status, headers, _ = fetch(front + "/embed/?date=2024-05-30")
+        assert status == 200
+        assert headers["X-Frame-Options"] is None
+        assert _frame_policy(headers) == "frame-ancestors *"
+        seen.append(headers["X-Proxy-Cache"])
+        if seen[-1] == "HIT":
+            break
+    assert "HIT" in seen, seen  # a cached copy keeps the embed's headers
+    for path in ("/?date=2024-05-30", "/admin/login/", "/api/policies"):
+        for _ in range(2):
+            status, headers, _ = fetch(front + path)
+            assert status == 200, path
+            assert headers["X-Frame-Options"] == "DENY", path
+            if headers["Content-Security-Policy"]:
+                assert _frame_policy(headers) == "frame-ancestors 'none'", path
+
+
 def test_the_embed_has_minimal_chrome_and_a_link_back(client):
     html = client.get("/embed/?date=2024-05-30&at=50.6,36.58").content.decode()
     assert 'class="embedded"' in html
+    # The version shown, by its dates, beside its name.
+    assert '<span class="embed-when" id="embed-when">30 May 2024 to 31 May 2024:</span>' in html
     assert "front/css/embed." in html
     assert 'id="full-map-link"' in html and 'target="_blank"' in html
     page = client.get("/?date=2024-05-30").content.decode()
     assert 'class="embedded"' not in page and "front/css/embed." not in page
-    assert 'id="full-map-link"' not in page
+    assert 'id="full-map-link"' not in page and 'id="embed-when"' not in page
 
 
 def test_the_page_and_embed_cached_apart(client):
@@ -172,13 +204,30 @@ def test_the_embed_dialog_gives_the_iframe_code_for_the_view(
     verdict(page, date="2024-05-30")
     page.click("#embed-open")
     assert page.is_visible("#embed-dialog")
+    assert "live" in page.inner_text("#embed-live-note")
     code = page.input_value("#embed-code")
     assert code.startswith('<iframe src="' + loaded_live_server.url + "/embed/?c=")
     assert "date=2024-05-30" in code and "at=50.6" in code
     assert 'title="Map: where US-provided weapons may be used near Kharkiv"' in code
     assert 'loading="lazy"' in code
+    # Copied to the clipboard where the browser allows it...
+    page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=loaded_live_server.url
+    )
     page.click("#embed-copy")
-    assert page.inner_text("#embed-status") != ""
+    page.wait_for_selector("#embed-status:not(:empty)")
+    assert page.inner_text("#embed-status") == "Embed code copied."
+    assert page.evaluate("navigator.clipboard.readText()") == code
+    # ...and selected for the keyboard where it refuses.
+    page.context.clear_permissions()
+    page.evaluate("document.getElementById('embed-status').textContent = ''")
+    page.evaluate(
+        "() => { navigator.clipboard.writeText = () => Promise.reject(new Error('refused')); }"
+    )
+    page.click("#embed-copy")
+    page.wait_for_selector("#embed-status:not(:empty)")
+    assert "selected" in page.inner_text("#embed-status")
+    assert page.evaluate("document.activeElement.id") == "embed-code"
     page.keyboard.press("Escape")
     assert not page.is_visible("#embed-dialog")
     assert page.evaluate("document.activeElement.id") == "embed-open"

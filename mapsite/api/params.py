@@ -11,6 +11,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.http import QueryDict
 
+from mapsite import languages
 from mapsite.zones import snapshot, vocabulary
 
 # Plain ASCII decimal numbers only: no "nan", "inf", "1_000", " 1 ", or other scripts' digits.
@@ -379,6 +380,33 @@ class Flag(Param):
 
     def schema(self, snap=None):
         return {"type": "string", "enum": list(FLAG_WORDS)}
+
+
+class Lang(Param):
+    """The language of an answer's words: lenient, never a 400. Parses to the language code
+    (mapsite.languages.chosen: unknown values give English), or None when not given."""
+
+    def __init__(self, name="lang", description=""):
+        super().__init__(name, description)
+
+    def parse(self, query, snap=None):
+        values = dict.get(query, self.name)  # a repeat is not refused: the first one counts
+        if not values or values[0] == "":
+            return None
+        return languages.chosen(values[0])
+
+    def schema(self, snap=None):
+        return {"type": "string"}
+
+
+LANG = Lang(
+    description="Language of the answer's words (reasons, labels, names, titles): "
+    + ", ".join(f"{code} ({languages.NAMES[code]})" for code in languages.LANGS)
+    + f". Case is ignored and a region is dropped (uk-UA is uk); any other value, or none, "
+    f"gives {languages.DEFAULT}, never an error. Given, the answer says its language in"
+    ' "lang" (and the Content-Language header); quotes stay in the language they were said'
+    ' in, marked by "quote_lang" in answers in another language.'
+)
 
 
 class Query:

@@ -15,10 +15,12 @@ from functools import wraps
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.http import parse_etags
 
 from mapsite.api.params import BadParam
 from mapsite.compression import GZIP_MIN_BYTES, use_gzip
+from mapsite.languages import DEFAULT
 from mapsite.zones.engine import dumps  # the one JSON writer, shared with the engine
 from mapsite.zones.snapshot import Snapshot
 
@@ -76,7 +78,10 @@ def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 def _answer(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
     try:
-        return view(request, *args, **kwargs)
+        # Words are English unless the endpoint asks for another language (lang=): the
+        # browser's Accept-Language (LocaleMiddleware) never reaches a cached answer.
+        with translation.override(DEFAULT):
+            return view(request, *args, **kwargs)
     except BadParam as exc:
         return error(400, exc.message, exc.field)
     except DatabaseError:

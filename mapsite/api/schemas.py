@@ -1,5 +1,6 @@
 """JSON Schemas (2020-12, as OpenAPI 3.1 uses) of the API's answers."""
 
+from mapsite.languages import LANGS
 from mapsite.zones import vocabulary
 
 KINDS = {"enum": [kind for kind, _ in vocabulary.ZONE_KINDS]}
@@ -53,6 +54,7 @@ def collection(feature_name: str, exactly: int | None = None) -> dict:
 
 
 NAMED = obj(["slug", "name"], slug={"type": "string"}, name={"type": "string"})
+LANG = {"enum": list(LANGS), "description": "The language of the answer's words."}
 SCHEMAS = {
     "Error": obj(
         ["error", "field"],
@@ -69,6 +71,10 @@ SCHEMAS = {
         url=nullable("string"),
         kind={"type": "string"},
         note={"type": "string"},
+        quote_lang={
+            "type": "string",
+            "description": "The quote's language, in answers in another language (lang=).",
+        },
     ),
     "Assumption": obj(
         ["slug", "title", "statement", "value", "unit", "sources"],
@@ -136,6 +142,7 @@ SCHEMAS = {
         sources=array(ref("Source")),
         assumptions=array(ref("Assumption")),
         distance_to_border_km=nullable("number", minimum=0),
+        lang=LANG,
         nearby=array(
             {
                 "allOf": [
@@ -232,6 +239,7 @@ SCHEMAS = {
         ["known_as_of", "policies", "weapons"],
         known_as_of=nullable("string", format="date"),
         policies=array(ref("Policy")),
+        lang=LANG,
         weapons=array(
             obj(
                 ["slug", "name", "supplier", "category", "range_km"],
@@ -258,7 +266,12 @@ SCHEMAS = {
                     "lat",
                     "lon",
                 ],
-                name={"type": "string", "description": "GeoNames' main (English) name."},
+                name={
+                    "type": "string",
+                    "description": "GeoNames' main (English) name; with lang=, the name in"
+                    " that language where known.",
+                },
+                name_en={"type": "string", "description": "The English name (with lang=)."},
                 name_uk={"type": "string", "description": "Ukrainian name; empty if unknown."},
                 name_ru={"type": "string", "description": "Russian name; empty if unknown."},
                 matched=nullable(
@@ -278,3 +291,6 @@ SCHEMAS = {
     ),
     "OpenAPI": {"type": "object", "required": ["openapi", "paths"]},
 }
+# Answers to a request naming a language (lang=) say which, as their last member.
+for _answer in ("Places", "ZoneCollection", "LayerCollection"):
+    SCHEMAS[_answer]["properties"]["lang"] = LANG

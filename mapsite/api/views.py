@@ -7,8 +7,9 @@ Only published zones are ever visible here.
 import re
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
-from mapsite.api import geojson, openapi, params
+from mapsite.api import geojson, lang, openapi, params
 from mapsite.api.openapi import (
     BAD_INPUT,
     BBOX,
@@ -27,6 +28,7 @@ from mapsite.api.openapi import (
 )
 from mapsite.api.params import BadParam, Query
 from mapsite.api.responses import GEOJSON, JSON, Body, api_endpoint, cached, dumps, error, serve
+from mapsite.languages import DEFAULT
 from mapsite.zones import engine, snapshot
 from mapsite.zones.models import Place, Zone
 
@@ -54,27 +56,28 @@ VERDICT = Operation(
     "verdict",
     "May US-provided weapons be used at this point?",
     {"200": ok("Verdict", "The verdict."), **NOT_MODIFIED, **BAD_INPUT},
-    Query(params.Point(), WEAPON, TARGET, DAY),
+    Query(params.Point(), WEAPON, TARGET, DAY, params.LANG),
 )
 
 
 @api_endpoint
 @documented(VERDICT)
 def verdict(request: HttpRequest) -> HttpResponse:
-    snap, ((lon, lat), weapon, target, day) = VERDICT.query.read(request.GET)
+    snap, ((lon, lat), weapon, target, day, asked) = VERDICT.query.read(request.GET)
 
     rendered = []
 
     def render() -> bytes:
         try:
-            body = engine.verdict_json(engine.LonLat(lon, lat), weapon, target, day)
+            point = engine.LonLat(lon, lat)
+            body = engine.verdict_json(point, weapon, target, day, asked or DEFAULT)
         except engine.UnknownChoice as exc:
             raise BadParam(exc.field, str(exc)) from None
         rendered.append(True)
-        return body
+        return lang.tagged(body, asked)
 
-    body = cached(snap, ("verdict", lat, lon, weapon, target, day), render)
-    response = serve(request, body, JSON)
+    body = cached(snap, ("verdict", lat, lon, weapon, target, day, asked), render)
+    response = lang.content_language(serve(request, body, JSON), asked)
     # Whether this worker answered from its response cache: the benchmarks count these.
     response["X-Cache"] = "miss" if rendered else "hit"
     return response
@@ -102,6 +105,7 @@ ZONES = Operation(
         BBOX,
         SIMPLIFY,
         params.Flag("download", "1 (or true, yes): send as an attachment; 0, false, no: not."),
+        params.LANG,
     ),
 )
 
@@ -109,12 +113,16 @@ ZONES = Operation(
 @api_endpoint
 @documented(ZONES)
 def zones(request: HttpRequest) -> HttpResponse:
-    day, kind, bbox, simplify, download = ZONES.query.parse(request.GET)
+    day, kind, bbox, simplify, download, asked = ZONES.query.parse(request.GET)
     snap = snapshot.current()
     policy = snap.policy_on(day)
-    body = zones_body(snap, policy.id if policy else None, kind, bbox, simplify)
+    body = english = zones_body(snap, policy.id if policy else None, kind, bbox, simplify)
+    if asked is not None:
+        key = ("zones", policy.id if policy else None, kind, bbox, simplify, asked)
+        in_language = snap.in_language(asked)
+        body = cached(snap, key, lambda: lang.zones_in(english.content, in_language, asked))
     filename = f"kharkiv-policy-zones-{day.isoformat()}.geojson" if download else None
-    return serve(request, body, GEOJSON, filename=filename)
+    return lang.content_language(serve(request, body, GEOJSON, filename=filename), asked)
 
 
 def zones_body(snap, policy_id: int | None, kind, bbox, simplify) -> Body:
@@ -162,16 +170,24 @@ POLICIES = Operation(
     "policies",
     "Policy versions with dates, summary, sources and assumptions",
     {"200": ok("Policies", "The policy versions."), **NOT_MODIFIED},
+    Query(params.LANG),
 )
 
 
 @api_endpoint
 @documented(POLICIES)
 def policies(request: HttpRequest) -> HttpResponse:
+    (asked,) = POLICIES.query.parse(request.GET)
     snap = snapshot.current()
     today = params.today()
-    body = cached(snap, ("policies", today), lambda: _policies(snap, today))
-    return serve(request, body, JSON)
+    body = cached(snap, ("policies", today, asked), lambda: _policies_in(snap, today, asked))
+    return lang.content_language(serve(request, body, JSON), asked)
+
+
+def _policies_in(snap: snapshot.Snapshot, today, asked: str | None) -> bytes:
+    """The policy versions in the language asked (English: as they always were)."""
+    with translation.override(asked or DEFAULT):
+        return lang.tagged(_policies(snap.in_language(asked or DEFAULT), today), asked)
 
 
 def _policies(snap: snapshot.Snapshot, today) -> bytes:
@@ -206,7 +222,7 @@ LAYER = Operation(
         **BAD_INPUT,
         "404": problem("Unknown layer (field: name)."),
     },
-    Query(SIMPLIFY),
+    Query(SIMPLIFY, params.LANG),
     [in_path("name", "Layer name.", {"enum": list(geojson.LAYERS)})],
 )
 
@@ -217,8 +233,13 @@ def layer(request: HttpRequest, name: str) -> HttpResponse:
     if name not in geojson.LAYERS:
         known = ", ".join(geojson.LAYERS)
         return error(404, f"unknown layer; the layers are: {known}", "name")
-    (simplify,) = LAYER.query.parse(request.GET)
-    return serve(request, layer_body(snapshot.current(), name, simplify), GEOJSON)
+    simplify, asked = LAYER.query.parse(request.GET)
+    snap = snapshot.current()
+    body = english = layer_body(snap, name, simplify)
+    if asked is not None:
+        key = ("layer", name, simplify, asked)
+        body = cached(snap, key, lambda: lang.layer_in(english.content, asked, asked))
+    return lang.content_language(serve(request, body, GEOJSON), asked)
 
 
 def layer_body(snap, name: str, simplify: float) -> Body:
@@ -249,6 +270,7 @@ PLACES = Operation(
             PLACES_MAX,
             PLACES_DEFAULT,
         ),
+        params.LANG,
     ),
 )
 
@@ -257,7 +279,7 @@ PLACES = Operation(
 @documented(PLACES)
 def places(request: HttpRequest) -> HttpResponse:
     """Place search over every name of a place (Place.objects.search)."""
-    q, limit = PLACES.query.parse(request.GET)
+    q, limit, asked = PLACES.query.parse(request.GET)
     results = [
         {
             "name": place.name,
@@ -272,7 +294,13 @@ def places(request: HttpRequest) -> HttpResponse:
         }
         for place in Place.objects.search(q, limit)
     ]
-    return serve(request, Body.of_json({"results": results}), JSON)
+    if asked is None:
+        return serve(request, Body.of_json({"results": results}), JSON)
+    for result in results:  # `name` in the language asked where known; English kept
+        result["name_en"] = result["name"]
+        result["name"] = result.get(f"name_{asked}") or result["name"]
+    body = Body.of_json({"results": results, "lang": asked})
+    return lang.content_language(serve(request, body, JSON), asked)
 
 
 REACH = Operation(

@@ -8,8 +8,10 @@ for anything missing or malformed, and names what it had to ignore.
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from mapsite.api import formats
 from mapsite.api.params import DATE
@@ -53,6 +55,15 @@ def _reach(text: str | None, weapons: list[str]) -> list[str] | None:
     return chosen or None
 
 
+DEFAULT_LANG = "en"
+
+
+def page_lang(text: str | None) -> str | None:
+    """A language the page speaks ("uk", "UK", "uk-UA" -> "uk"); None for any other."""
+    code = re.split(r"[-_]", (text or "").strip().lower())[0]
+    return code if code in dict(settings.LANGUAGES) else None
+
+
 def _zoom(text: str | None) -> int | None:
     if not text or not ZOOM.fullmatch(text):
         return None
@@ -62,14 +73,14 @@ def _zoom(text: str | None) -> int | None:
 # What each permalink parameter is, in words, and what a usable value looks like: the note
 # a page shows when its link held a value it could not use.
 PARAMETER_WORDS = {
-    "c": ("map centre", "two numbers, latitude,longitude"),
-    "z": ("zoom", "a whole number"),
-    "date": ("date", "a calendar day written YYYY-MM-DD"),
-    "at": ("chosen point", "two numbers, latitude,longitude"),
-    "weapon": ("weapon", "one of the weapons the map knows"),
-    "target": ("target", "one of the targets the map knows"),
-    "launch": ("launch point", "two numbers, latitude,longitude"),
-    "reach": ("reach rings", "weapon names separated by commas, or none"),
+    "c": (_("map centre"), _("two numbers, latitude,longitude")),
+    "z": (_("zoom"), _("a whole number")),
+    "date": (_("date"), _("a calendar day written YYYY-MM-DD")),
+    "at": (_("chosen point"), _("two numbers, latitude,longitude")),
+    "weapon": (_("weapon"), _("one of the weapons the map knows")),
+    "target": (_("target"), _("one of the targets the map knows")),
+    "launch": (_("launch point"), _("two numbers, latitude,longitude")),
+    "reach": (_("reach rings"), _("weapon names separated by commas, or none")),
 }
 
 
@@ -82,8 +93,16 @@ def ignored_words(names: list[str]) -> list[dict]:
     ]
 
 
-def read(query: QueryDict, default_date: str, weapons: list[str], targets: list[str]) -> dict:
-    """The view the query asks for: centre, zoom, date, point, weapon, target, launch, reach.
+def read(
+    query: QueryDict,
+    default_date: str,
+    weapons: list[str],
+    targets: list[str],
+    default_lang: str = DEFAULT_LANG,
+) -> dict:
+    """The view the query asks for: centre, zoom, date, point, weapon, target, launch, reach,
+    and the language (`?lang=`, else `default_lang`, the reader's browser's; an unknown
+    `?lang=` means English, with no note: `langAsked` says the link named one).
 
     `ignored` lists the parameters that were given but could not be used.
     """
@@ -108,6 +127,10 @@ def read(query: QueryDict, default_date: str, weapons: list[str], targets: list[
         "launch": take("launch", _point),
         "reach": take("reach", lambda s: _reach(s, weapons), defaults),
         "defaultReach": defaults,
+        "lang": (page_lang(query.get("lang")) or DEFAULT_LANG)
+        if query.get("lang")
+        else default_lang,
+        "langAsked": bool(query.get("lang")),
         "ignored": ignored,
     }
 
@@ -140,13 +163,24 @@ def first_zones(view: dict) -> dict:
     """The zones URL the page asks for first (and the browser preloads), and its tolerance."""
     tolerance = vocabulary.tolerance_for(view["center"]["lat"], view["zoom"])
     url = fill(url_templates()["zones"], date=view["date"], simplify=tolerance)
-    return {"url": url, "tolerance": tolerance}
+    return {"url": url + lang_param(view), "tolerance": tolerance}
 
 
 def first_layers(view: dict) -> dict:
     """The reference layers' URLs, at the detail the first view needs (fetched once)."""
     tolerances = vocabulary.reference_tolerances(view["center"]["lat"], view["zoom"])
     layer = url_templates()["layer"]
-    urls = {name: fill(layer, layer=name, simplify=t) for name, t in tolerances.items()}
-    urls["kharkiv-segment"] = reverse("api:layer", args=["kharkiv-segment"])
+    urls = {
+        name: fill(layer, layer=name, simplify=t) + lang_param(view)
+        for name, t in tolerances.items()
+    }
+    segment = reverse("api:layer", args=["kharkiv-segment"])
+    urls["kharkiv-segment"] = segment + lang_param(view).replace("&", "?", 1)
     return urls
+
+
+def lang_param(view: dict) -> str:
+    """What the page adds to an API URL for its language (as startup.js PM.apiUrl does):
+    nothing in English, the API's default."""
+    lang = view.get("lang", DEFAULT_LANG)
+    return "" if lang == DEFAULT_LANG else "&lang=" + lang

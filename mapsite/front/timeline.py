@@ -3,9 +3,14 @@ dates, one line on what it changed, how sure it is, and, in words built from the
 parameters, where prohibited territory in Russia begins and what the weapon reach ring is.
 
 The page steps through these by slug; it never works out which version is in force.
+The words are in the active language (`translation.override(lang)` around the call) and
+the data's in the snapshot's (`snap.in_language(lang)`): pass both the same language.
 """
 
 import datetime as dt
+
+from django.utils import translation
+from django.utils.translation import gettext
 
 from mapsite.api.geojson import KHARKIV_SEGMENT
 from mapsite.zones import vocabulary
@@ -32,30 +37,50 @@ def one_line(policy) -> str:
 
 
 def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
+
+
+OBLAST_WORDS = (" Oblast", " область")  # what ends an oblast's name, in each language
+
+
+def _reference_names(snap) -> dict[str, str]:
+    """The reference features' names (oblasts, the border) in the snapshot's language."""
+    own = f"name_{snap.lang}"
+    rows = ReferenceFeature.objects.values_list("slug", "name", "properties")
+    return {slug: (properties or {}).get(own) or name for slug, name, properties in rows}
+
+
+def _short(name: str) -> str:
+    for word in OBLAST_WORDS:
+        name = name.removesuffix(word)
+    return name
 
 
 def _lines(snap) -> dict:
-    """Per zone id, the line its depth is measured from, in words (cached per data version)."""
-    key = ("front", "lines")
+    """Per zone id, the line its depth is measured from, in words (cached per data version
+    and language: the words' and the data's)."""
+    key = ("front", "lines", translation.get_language(), snap.lang)
     if key in snap.responses:
         return snap.responses[key]
-    names = dict(ReferenceFeature.objects.values_list("slug", "name"))
+    names = _reference_names(snap)
     measured = Zone.objects.filter(pk__in=list(snap.zones)).values_list(
         "id", "measured_from", "border_oblasts"
     )
     lines = {}
     for zone_id, measured_from, border_oblasts in measured:
         oblasts = [names.get(s.strip(), s.strip()) for s in border_oblasts.split(",") if s.strip()]
-        if oblasts:
-            short = [name.removesuffix(" Oblast") for name in oblasts]
-            owner = f"{short[0]} Oblast’s" if len(short) == 1 else f"{_and(short)} oblasts’"
-            lines[zone_id] = (f"the {owner} border with Russia", False)
+        if len(oblasts) == 1:
+            words = gettext("the %(oblast)s’s border with Russia") % {"oblast": oblasts[0]}
+            lines[zone_id] = (words, False)
+        elif oblasts:
+            short = _and([_short(name) for name in oblasts])
+            words = gettext("the %(oblasts)s oblasts’ border with Russia") % {"oblasts": short}
+            lines[zone_id] = (words, False)
         elif measured_from:
-            lines[zone_id] = (
-                f"the {names.get(measured_from, measured_from)}",
-                measured_from == BORDER_SLUG,
-            )
+            words = gettext("the %(line)s") % {"line": names.get(measured_from, measured_from)}
+            lines[zone_id] = (words, measured_from == BORDER_SLUG)
     snap.responses[key] = lines
     return lines
 
@@ -64,8 +89,7 @@ def reach_origin(snap) -> str:
     """The line the map's reach rings are measured from, in words."""
     key = ("front", "reach-origin")
     if key not in snap.responses:
-        feature = ReferenceFeature.objects.filter(slug=KHARKIV_SEGMENT).first()
-        snap.responses[key] = feature.name if feature else KHARKIV_SEGMENT
+        snap.responses[key] = _reference_names(snap).get(KHARKIV_SEGMENT, KHARKIV_SEGMENT)
     return snap.responses[key]
 
 
@@ -76,29 +100,40 @@ def _exception(zones, deep: dict) -> str:
     for zone in granting:
         terms = [lower(zone.condition)] if zone.condition else []
         if zone.approval:
-            terms.append(f"each strike needing {zone.approval}")
+            terms.append(gettext("each strike needing %(approval)s") % {"approval": zone.approval})
         parts.append(zone.name + (f": {', '.join(terms)}" if terms else ""))
-    return f"; except {deep['name']} in {_and(parts)}" if parts else ""
+    if not parts:
+        return ""
+    return gettext("; except %(weapon)s in %(areas)s") % {
+        "weapon": deep["name"],
+        "areas": _and(parts),
+    }
 
 
 def prohibition_note(snap, policy) -> str:
     """Where prohibited territory begins for this version, from its zones' parameters."""
     zones = [z for z in snap.zones.values() if z.policy_slug == policy.slug]
-    prohibited = vocabulary.PROHIBITED.label.lower()
+    prohibited = vocabulary.status_label(vocabulary.PROHIBITED.slug).lower()
     deep = snap.weapons.get(vocabulary.DEEP_STRIKE_WEAPON)
     bands = [z for z in zones if z.kind == "counter-fire" and z.depth_km]
     lines = _lines(snap)
     if not zones:
         return ""
+    words = {"prohibited": prohibited, "exception": _exception(zones, deep) if deep else ""}
     if not bands:
-        return f"All of Russia: {prohibited}{_exception(zones, deep) if deep else ''}."
+        return gettext("All of Russia: %(prohibited)s%(exception)s.") % words
     places, whole = [], False
     for band in bands:
         line, is_whole = lines.get(band.id, (band.name, False))
         whole = whole or is_whole
-        places.append(f"{band.depth_km:g} km of {line}")
-    rest = "" if whole else " (elsewhere along the border, from the border itself)"
-    return f"Beyond {_and(places)}: {prohibited}{rest}{_exception(zones, deep) if deep else ''}."
+        places.append(
+            gettext("%(depth)s km of %(line)s") % {"depth": f"{band.depth_km:g}", "line": line}
+        )
+    words["places"] = _and(places)
+    words["rest"] = (
+        "" if whole else gettext(" (elsewhere along the border, from the border itself)")
+    )
+    return gettext("Beyond %(places)s: %(prohibited)s%(rest)s%(exception)s.") % words
 
 
 def ring_note(snap) -> str:
@@ -106,28 +141,38 @@ def ring_note(snap) -> str:
     deep = snap.weapons.get(vocabulary.DEEP_STRIKE_WEAPON)
     if deep is None:
         return ""
-    return (
-        f"The {deep['range_km']:g} km ring is {deep['name']} reach, measured from the "
-        f"{reach_origin(snap)}: a weapon’s reach, not a policy boundary."
+    text = gettext(
+        "The %(range)s km ring is %(weapon)s reach, measured from the %(origin)s: a weapon’s "
+        "reach, not a policy boundary."
     )
+    return text % {
+        "range": f"{deep['range_km']:g}",
+        "weapon": deep["name"],
+        "origin": reach_origin(snap),
+    }
 
 
 def reach_label(snap, weapon: dict) -> str:
     """A weapon's ring from the border, as the legend, the layer control and the map name it."""
     name = weapon["name"].split(" (")[0]
-    label = f"{name} reach: {weapon['range_km']:g} km from the {reach_origin(snap)}"
+    words = {"weapon": name, "range": f"{weapon['range_km']:g}", "origin": reach_origin(snap)}
+    label = gettext("%(weapon)s reach: %(range)s km from the %(origin)s") % words
     if weapon["slug"] == vocabulary.DEEP_STRIKE_WEAPON:
-        label += " (not a policy line)"
+        label = gettext("%(label)s (not a policy line)") % {"label": label}
     return label
 
 
 def _not_applied(policy, shows) -> str:
     reported = vocabulary.day_in_words(policy.effective_from)
-    shown = f"the map shows “{shows.title}”, in force that day" if shows else "nothing applies"
-    return (
-        f"Not applied: “{policy.title}”, reported {reported}, is disputed and never the rule "
-        f"here; {shown}."
+    if shows:
+        shown = gettext("the map shows “%(title)s”, in force that day") % {"title": shows.title}
+    else:
+        shown = gettext("nothing applies")
+    text = gettext(
+        "Not applied: “%(title)s”, reported %(day)s, is disputed and never the rule here; "
+        "%(shown)s."
     )
+    return text % {"title": policy.title, "day": reported, "shown": shown}
 
 
 def step(snap, policy) -> dict:
@@ -146,7 +191,7 @@ def step(snap, policy) -> dict:
         "date": date,
         "date_text": vocabulary.day_in_words(dt.date.fromisoformat(date)),
         "confidence": policy.confidence,
-        "confidence_label": vocabulary.CONFIDENCE[policy.confidence],
+        "confidence_label": vocabulary.confidence_label(policy.confidence),
         "changes": policy.changes,
         "disputed": policy.disputed,
         "shows": shows.slug if shows else None,
@@ -160,7 +205,8 @@ def steps(snap) -> list[dict]:
     """Every version in order, each knowing its place in the timeline."""
     items = [step(snap, policy) for policy in snap.policies]
     for i, item in enumerate(items):
-        item["position"] = f"Version {i + 1} of {len(items)}: {item['when']}"
+        words = {"number": i + 1, "count": len(items), "when": item["when"]}
+        item["position"] = gettext("Version %(number)s of %(count)s: %(when)s") % words
         item["first"], item["last"] = i == 0, i == len(items) - 1
     return items
 
@@ -179,10 +225,12 @@ def knowledge(snap, date: str) -> dict:
     known = vocabulary.day_in_words(snap.known_as_of)
     return {
         "knownAsOf": vocabulary.iso_day(snap.known_as_of),
-        "within": f"Recorded up to {known}: nothing later is known to this map.",
-        "beyond": (
-            f"Nothing after {known} is recorded here, the date of the newest source: "
+        "within": gettext("Recorded up to %(day)s: nothing later is known to this map.")
+        % {"day": known},
+        "beyond": gettext(
+            "Nothing after %(day)s is recorded here, the date of the newest source: "
             "the policy may have changed since."
-        ),
+        )
+        % {"day": known},
         "past": bool(snap.known_as_of) and date > snap.known_as_of.isoformat(),
     }

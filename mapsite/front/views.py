@@ -10,14 +10,15 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.utils.cache import patch_cache_control
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from pyproj import Geod
 
 from mapsite.api.responses import SHARED_MAX_AGE
-from mapsite.front import permalink, timeline
+from mapsite.front import page_text, permalink, timeline
 from mapsite.images import social
 from mapsite.ops import outage
 from mapsite.tiles import page as tiles_page
@@ -45,8 +46,7 @@ LATER_SCRIPTS = [
     "embed-code",
     "page",
 ]
-SITE_NAME = "US weapons near Kharkiv"
-PAGE_TITLE = f"{SITE_NAME}: where counter-fire into Russia is permitted"
+# The site's name and the page's title: page_text.site_name() and page_title(), translated.
 PAGES_KEPT = 256  # rendered pages (one per view asked for) each worker keeps per data version
 
 QUOTED = (Source.Kind.REPORT, Source.Kind.LATER_REPORT)
@@ -58,7 +58,7 @@ GEOD = Geod(ellps="WGS84")
 
 def _changes(snap, policies) -> list[dict]:
     """Areas whose status changed when each policy version took effect (cached per data version)."""
-    key = ("front", "changes")
+    key = ("front", "changes", translation.get_language())
     if key in snap.responses:
         return snap.responses[key]
     changes = []
@@ -86,13 +86,17 @@ def _distance_km(a: dict, b: dict) -> float:
 
 
 def labelled_places(snap) -> list[dict]:
-    key = ("front", "places")
+    lang = translation.get_language()
+    key = ("front", "places", lang)
     if key in snap.responses:
         return snap.responses[key]
     chosen: list[dict] = []
-    for place in Place.objects.only("name", "country", "population", "point")[:PLACE_CANDIDATES]:
+    # A label in the page's language: GeoNames' own Cyrillic name where it has one.
+    local = {"uk": "name_uk", "ru": "name_ru"}.get(lang)
+    fields = ["name", "country", "population", "point", *([local] if local else [])]
+    for place in Place.objects.only(*fields)[:PLACE_CANDIDATES]:
         candidate = {
-            "name": place.name,
+            "name": (getattr(place, local) if local else "") or place.name,
             "country": place.country,
             "population": place.population,
             "lat": round(place.point.y, 4),
@@ -220,6 +224,8 @@ def _page_config(snap, steps, view) -> dict:
         "knowledge": timeline.knowledge(snap, view["date"]),
         "dates": _date_words(snap, steps, view),
         "places": labelled_places(snap),
+        "lang": view["lang"],
+        "text": page_text.page_text(),
     }
 
 
@@ -246,13 +252,20 @@ def _index(request: HttpRequest, embedded: bool = False) -> HttpResponse:
     snap = snapshot.current()
     today = dt.datetime.now(dt.UTC).date()
     # the first view answers for today unless the address bar names a date
-    view = permalink.read(request.GET, today.isoformat(), list(snap.weapons), list(snap.targets))
+    # ...and in the link's ?lang=, else the reader's browser's language (Accept-Language)
+    lang = page_text.browser_lang(request)
+    view = permalink.read(
+        request.GET, today.isoformat(), list(snap.weapons), list(snap.targets), lang
+    )
     pages = snap.responses.setdefault("map-pages", {})
-    # The host too: the link preview's addresses are absolute.
-    key = (today, embedded, request.get_host(), json.dumps(view, sort_keys=True))
+    # The host too: the link preview's addresses are absolute; the query as given, as the
+    # language links repeat it.
+    kept = page_text.view_query(request.GET, view)
+    key = (today, embedded, request.get_host(), json.dumps(view, sort_keys=True), kept)
     page = pages.get(key)
     if page is None:
-        rendered = _render_page(request, snap, view, embedded)
+        with translation.override(view["lang"]):
+            rendered = _render_page(request, snap, view, embedded, kept)
         if len(pages) >= PAGES_KEPT:
             pages.clear()
         # The nonce is 128 random bits: it occurs in the page only where the template put it.
@@ -265,10 +278,15 @@ def _index(request: HttpRequest, embedded: bool = False) -> HttpResponse:
     # Public and short-lived, as the API's answers: the front's micro-cache keeps it (and
     # serves it while the database is down); a copy shares its CSP nonce for that while.
     patch_cache_control(response, public=True, max_age=PAGE_MAX_AGE, s_maxage=SHARED_MAX_AGE)
+    # Without ?lang= the page is in the browser's language: caches keep one per language.
+    patch_vary_headers(response, ("Accept-Language",))
+    response["Content-Language"] = view["lang"]
     return response
 
 
-def _render_page(request: HttpRequest, snap, view: dict, embedded: bool) -> HttpResponse:
+def _render_page(
+    request: HttpRequest, snap, view: dict, embedded: bool, kept: str = ""
+) -> HttpResponse:
     steps = timeline.steps(snap)
     config = _page_config(snap, steps, view)
     shown = config["view"]
@@ -297,10 +315,12 @@ def _render_page(request: HttpRequest, snap, view: dict, embedded: bool) -> Http
         "favicon": vocabulary.favicon_url(),
         "css_variables": vocabulary.css_variables(),
         "embedded": embedded,
-        "site_name": SITE_NAME,
-        "page_title": PAGE_TITLE,
-        "social": social.tags(request, snap, view, SITE_NAME),
+        "site_name": page_text.site_name(),
+        "page_title": page_text.page_title(),
+        "social": social.tags(request, snap, view, page_text.site_name()),
         "ignored": permalink.ignored_words(view["ignored"]),
+        "lang": view["lang"],
+        "languages": page_text.languages(request, request.path, kept, view["lang"]),
     }
     response = render(request, "front/index.html", context)
     if config["firstZones"]["url"]:

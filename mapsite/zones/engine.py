@@ -3,13 +3,20 @@
 `verdict_at` is what the API, the map and the tests all call; `rules` composes the
 areas' rules. Each reason has a code (what it is about) and its text, so nothing depends
 on the order they come in; exactly one reason, the one that says why, has `main` true.
-Every verdict says how far the record reaches (`known_as_of`).
+Every verdict says how far the record reaches (`known_as_of`). A verdict is worded in the
+language asked for (`lang`, English by default): the data's names come from the snapshot
+in that language, the engine's own words from the catalogue, switched once around the
+words' building (cache misses only), never per string.
 """
 
 import datetime as dt
 import json
 from typing import NamedTuple
 
+from django.utils import translation
+from django.utils.translation import gettext
+
+from mapsite.languages import DEFAULT
 from mapsite.zones import point_index, rules, snapshot, vocabulary
 from mapsite.zones.rules import reason
 
@@ -47,16 +54,20 @@ class LonLat(NamedTuple):
 PARTS_MAX = 20_000  # answers kept per snapshot, each for one set of areas, question and day
 
 
-def verdict_at(point, weapon: str | None = None, target: str | None = None, day=None) -> dict:
+def verdict_at(
+    point, weapon: str | None = None, target: str | None = None, day=None, lang: str = DEFAULT
+) -> dict:
     """The verdict at a point (lon/lat, WGS84: a LonLat or a GEOS Point) for a weapon, a
-    target and a day."""
-    answer, own = _verdict(point, weapon, target, day, shared=False)
+    target and a day, worded in `lang` (a code of mapsite.languages.LANGS)."""
+    answer, own = _verdict(point, weapon, target, day, shared=False, lang=lang)
     return {**answer, **own}
 
 
-def verdict_json(point, weapon: str | None = None, target: str | None = None, day=None) -> bytes:
+def verdict_json(
+    point, weapon: str | None = None, target: str | None = None, day=None, lang: str = DEFAULT
+) -> bytes:
     """`verdict_at` as compact UTF-8 JSON, the shared part's JSON written once."""
-    head, own = _verdict(point, weapon, target, day, shared=True)
+    head, own = _verdict(point, weapon, target, day, shared=True, lang=lang)
     return head + dumps(own)[1:]
 
 
@@ -74,11 +85,11 @@ def dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _verdict(point, weapon, target, day, shared: bool) -> tuple:
+def _verdict(point, weapon, target, day, shared: bool, lang: str = DEFAULT) -> tuple:
     """The areas' answer and the point's own fields. With `shared`, the answer is its JSON
-    head, kept per snapshot for every point in the same areas (as bytes only: thousands of
-    them stay cheap for the collector); else a fresh dict."""
-    snap = snapshot.current()
+    head, kept per snapshot (and language) for every point in the same areas (as bytes only:
+    thousands of them stay cheap for the collector); else a fresh dict."""
+    snap = snapshot.current().in_language(lang)
     if weapon is not None and weapon not in snap.weapons:
         raise UnknownChoice("weapon", weapon, sorted(snap.weapons))
     if target is not None and target not in snap.targets:
@@ -88,10 +99,11 @@ def _verdict(point, weapon, target, day, shared: bool) -> tuple:
     policy = snap.policy_on(day)
     query = {"lat": lat, "lon": lon, "weapon": weapon, "target": target, "date": day.isoformat()}
     if policy is None:
-        result = _empty(snap, policy)
-        text = f"No policy version in the data is in force on {day.isoformat()}."
-        main = reason("no-policy", text)
-        result["reasons"] = _marked([main, *_knowledge(snap, day)], main)
+        with translation.override(lang):
+            result = _empty(snap, policy)
+            text = gettext("No policy version in the data is in force on %(day)s.")
+            main = reason("no-policy", text % {"day": day.isoformat()})
+            result["reasons"] = _marked([main, *_knowledge(snap, day)], main)
         own = {"query": query, "distance_to_border_km": None, "nearby": []}
         return (_json_head(result) if shared else result), own
 
@@ -103,23 +115,26 @@ def _verdict(point, weapon, target, day, shared: bool) -> tuple:
         "nearby": _nearby(snap, nearby, set(inside)),
     }
     if not shared:
-        return _answer(snap, policy, inside, weapon, target, day), own
+        with translation.override(lang):
+            return _answer(snap, policy, inside, weapon, target, day), own
     # What the point's areas answer does not depend on the point, and on the day only through
     # its date in words and the notes on where the record ends: written once per snapshot for
     # each set of areas, question and kind of day, with a marker where the date goes.
+    # The snapshot in `lang` keeps its own caches; the language is in the key all the same.
     heads = snap.responses.setdefault("verdict-heads", {})
-    key = (policy.id, tuple(inside), weapon, target, _notes_key(snap, day))
+    key = (lang, policy.id, tuple(inside), weapon, target, _notes_key(snap, day, lang))
     parts = heads.get(key)
     if parts is None:
         if len(heads) >= PARTS_MAX:
             heads.clear()
-        marked = _json_head(_answer(snap, policy, inside, weapon, target, day, DAY_MARK))
-        parts = marked.split(DAY_MARK.encode())
-        if len(parts) != 2:  # the marker also in the data: this head is for this day only
-            key, parts = (
-                (*key, day),
-                [_json_head(_answer(snap, policy, inside, weapon, target, day))],
-            )
+        with translation.override(lang):
+            marked = _json_head(_answer(snap, policy, inside, weapon, target, day, DAY_MARK))
+            parts = marked.split(DAY_MARK.encode())
+            if len(parts) != 2:  # the marker also in the data: this head is for this day only
+                key, parts = (
+                    (*key, day),
+                    [_json_head(_answer(snap, policy, inside, weapon, target, day))],
+                )
         heads[key] = parts
     return day.isoformat().encode().join(parts), own
 
@@ -127,13 +142,15 @@ def _verdict(point, weapon, target, day, shared: bool) -> tuple:
 DAY_MARK = "\ue000"  # a private-use character, where a shared head's date goes
 
 
-def _notes_key(snap, day) -> tuple:
-    """The notes on where the record ends (`_knowledge`) on this day, as a key: days whose
-    notes read alike share a head."""
+def _notes_key(snap, day, lang: str = DEFAULT) -> tuple:
+    """The notes on where the record ends (`_knowledge`) on this day, in `lang`, as a key:
+    days whose notes read alike share a head."""
     keys = snap.responses.setdefault("day-notes", {})
-    if day not in keys:
-        keys[day] = tuple((note["code"], note["text"]) for note in _knowledge(snap, day))
-    return keys[day]
+    if (lang, day) not in keys:
+        with translation.override(lang):
+            notes = _knowledge(snap, day)
+        keys[(lang, day)] = tuple((note["code"], note["text"]) for note in notes)
+    return keys[(lang, day)]
 
 
 def _answer(snap, policy, inside: list[int], weapon, target, day, day_text=None) -> dict:
@@ -143,15 +160,18 @@ def _answer(snap, policy, inside: list[int], weapon, target, day, day_text=None)
     areas = sorted((snap.zones[i] for i in inside if i in snap.zones), key=lambda z: z.slug)
     answer = rules.compose(areas, snap, weapon, target)
     day_text = day_text or day.isoformat()
-    policy_line = reason("policy", f"Policy in force on {day_text}: {policy.title}.")
+    in_force = gettext("Policy in force on %(day)s: %(title)s.")
+    policy_line = reason("policy", in_force % {"day": day_text, "title": policy.title})
     if answer is None:
-        text = "This point is outside Ukraine and Russia: the reported policy does not cover it."
+        text = gettext(
+            "This point is outside Ukraine and Russia: the reported policy does not cover it."
+        )
         main = reason("not-covered", text)
         result["reasons"] = _marked([policy_line, main, *_knowledge(snap, day)], main)
         return result
 
     area = answer.area
-    where = reason("location", f"The point is in {_names_of(areas)}.")
+    where = reason("location", gettext("The point is in %(areas)s.") % {"areas": _names_of(areas)})
     result.update(
         status=answer.status,
         label=rules.badge_label(answer),
@@ -177,7 +197,7 @@ def _empty(snap, policy) -> dict:
     known_as_of = vocabulary.iso_day(snap.known_as_of)
     return {
         "status": "not_covered",
-        "label": vocabulary.NOT_COVERED.label,
+        "label": vocabulary.status_label(vocabulary.NOT_COVERED.slug),
         "conditions": [],
         "zone": None,
         "areas": [],
@@ -194,7 +214,9 @@ def _empty(snap, policy) -> dict:
 
 def _names_of(areas) -> str:
     names = [area.name for area in areas]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _nearby(snap, nearby, here: set[int]) -> list[dict]:
@@ -210,12 +232,12 @@ def _nearby(snap, nearby, here: set[int]) -> list[dict]:
 
 def _depths(areas) -> list[dict]:
     """Each area's depth, an assumption, in words built from the depth itself."""
+    text = gettext(
+        "%(area)s is drawn %(depth)s km deep into Russia: an assumption, "
+        "since no source gives a depth."
+    )
     return [
-        reason(
-            "depth-assumption",
-            f"{area.name} is drawn {area.depth_km:g} km deep into Russia: an assumption, "
-            "since no source gives a depth.",
-        )
+        reason("depth-assumption", text % {"area": area.name, "depth": f"{area.depth_km:g}"})
         for area in areas
         if area.depth_km
     ]
@@ -225,15 +247,17 @@ def _knowledge(snap, day) -> list[dict]:
     """Where the record ends, and reports the map does not apply (denied)."""
     notes = []
     for policy in snap.disputed_by(day):
-        text = (
-            f"A report that the policy changed on {vocabulary.day_in_words(policy.effective_from)} "
-            f"({policy.title}) was denied; the map records it as disputed and does not apply it."
+        text = gettext(
+            "A report that the policy changed on %(day)s (%(title)s) was denied; the map "
+            "records it as disputed and does not apply it."
         )
-        notes.append(reason("disputed", text))
+        words = {"day": vocabulary.day_in_words(policy.effective_from), "title": policy.title}
+        notes.append(reason("disputed", text % words))
     if snap.known_as_of and day > snap.known_as_of:
-        text = (
-            f"Nothing after {vocabulary.day_in_words(snap.known_as_of)} is recorded here: that "
-            "is the date of the newest source in the data, and the policy may have changed since."
+        text = gettext(
+            "Nothing after %(day)s is recorded here: that is the date of the newest source in "
+            "the data, and the policy may have changed since."
         )
-        notes.append(reason("knowledge-ends", text))
+        words = {"day": vocabulary.day_in_words(snap.known_as_of)}
+        notes.append(reason("knowledge-ends", text % words))
     return notes

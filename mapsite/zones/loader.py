@@ -28,6 +28,7 @@ from mapsite.zones.models import (
     bundled_data_load,
 )
 from mapsite.zones.models.reference import PlaceName
+from mapsite.zones.models.translations import translations_problem
 
 DATA_DIR = Path(settings.BASE_DIR) / "geo_data"
 LAYERS = {
@@ -339,11 +340,33 @@ def _pick(table: dict, slugs: list, where: str) -> list:
     return [table[s] for s in slugs]
 
 
+def _translations(model, item: dict) -> dict:
+    """The item's `translations` ({"uk": {field: text}, "ru": …}), checked for `model`."""
+    value = item.get("translations", {})
+    problem = translations_problem(value, model.TRANSLATABLE)
+    if problem:
+        raise LoadError(f"policy.json: {item.get('slug')}: {problem}")
+    return value
+
+
+def _fill_translations(obj, wanted: dict, report: LoadReport) -> None:
+    """Give a row loaded before translations existed the bundled ones (never overwriting
+    an editor's: only a row with none gets them without reset)."""
+    if wanted and not obj.translations:
+        obj.translations = wanted
+        obj._change_reason = LOADED
+        obj.save()
+        report.count(report.updated, "translations")
+
+
 def _upsert_cited(model, report: LoadReport, item: dict, values: dict, reset: bool, sources):
     """`_upsert` by the item's slug, then set the sources it cites if the row was written."""
+    values = {**values, "translations": _translations(model, item)}
     obj, fresh = _upsert(model, report, {"slug": item["slug"]}, values, reset)
     if fresh:
         _set_m2m(obj, "sources", _pick(sources, item["sources"], item["slug"]))
+    else:
+        _fill_translations(obj, values["translations"], report)
     return obj, fresh
 
 
@@ -433,6 +456,7 @@ def _load_zone(item, policies, tables, report, reset, references_changed, touche
     values = {k: item[k] for k in ZONE_FIELDS}
     values.update({k: item.get(k, "") for k in ZONE_OPTIONAL})
     values.update(policy=policy, depth_km=_zone_depth(item, tables[Assumption]))
+    values["translations"] = _translations(Zone, item)
     zone = Zone.objects.filter(slug=slug, draft_of__isnull=True).first()
     if zone is None and not reset and _deleted_by_editor(slug):
         report.kept_deleted.append(slug)

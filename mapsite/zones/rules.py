@@ -8,9 +8,13 @@ area answers for the asked weapon and target on its own terms; then:
 3. otherwise the strictest area's answer stands.
 `conditional` means the answer depends on what the question leaves open, or on an
 approval nobody outside can see.
+The words are built in the active language (the engine switches it), the names from the
+snapshot in that language.
 """
 
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext
 
 from mapsite.zones import vocabulary
 
@@ -45,7 +49,11 @@ def names(table: dict, slugs: list[str], as_lower: bool = False) -> str:
         words = [lower(word) for word in words]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " or " + words[-1]
+    return _or(", ".join(words[:-1]), words[-1])
+
+
+def _or(first: str, last: str) -> str:
+    return gettext("%(first)s or %(last)s") % {"first": first, "last": last}
 
 
 @dataclass
@@ -66,7 +74,9 @@ def compose(areas: list, snap, weapon: str | None, target: str | None) -> Answer
         return None
     for area in areas:
         if target and target in area.prohibited_targets:
-            text = f"Striking {lower(snap.targets[target]['name'])} is prohibited."
+            text = gettext("Striking %(target)s is prohibited.") % {
+                "target": lower(snap.targets[target]["name"])
+            }
             sources = snap.targets[target]["sources"] + area.sources
             return Answer(PROHIBITED, area, [reason("target-prohibited", text)], [], sources)
     answers = [answer_in(area, snap, weapon, target) for area in areas]
@@ -89,11 +99,11 @@ def answer_in(area, snap, weapon: str | None, target: str | None) -> Answer:
     if area.status == PROHIBITED or (weapon and weapon in area.prohibited_weapons):
         answer = Answer(PROHIBITED, area, sources=list(area.sources))
         if weapon and weapon in area.prohibited_weapons:
-            text = f"{weapons[weapon]['name']} may not be used here."
+            text = gettext("%(weapon)s may not be used here.") % {"weapon": weapons[weapon]["name"]}
             answer.reasons.append(reason("weapon-prohibited", text))
             answer.sources = weapons[weapon]["sources"] + answer.sources
         if area.status == PROHIBITED:
-            text = "US-provided weapons may not be used against targets here."
+            text = gettext("US-provided weapons may not be used against targets here.")
             answer.reasons.append(reason("zone-prohibited", text))
         return answer
     if area.status == PERMITTED:
@@ -103,15 +113,16 @@ def answer_in(area, snap, weapon: str | None, target: str | None) -> Answer:
 
 def _permitted(area, snap, target: str | None) -> Answer:
     answer = Answer(PERMITTED, area, grants=True, sources=list(area.sources))
-    answer.reasons.append(reason("zone-permitted", "US-provided weapons may be used here."))
+    answer.reasons.append(
+        reason("zone-permitted", gettext("US-provided weapons may be used here."))
+    )
     if not target and area.prohibited_targets:
-        banned = names(snap.targets, area.prohibited_targets, as_lower=True)
+        banned = {"targets": names(snap.targets, area.prohibited_targets, as_lower=True)}
         answer.status = CONDITIONAL
-        text = area.condition or f"Not against {banned}"
+        text = area.condition or gettext("Not against %(targets)s") % banned
         answer.conditions.append(condition(area, "target-open", text))
-        answer.reasons.append(
-            reason("target-exception", f"Except against {banned}, which may not be targeted.")
-        )
+        text = gettext("Except against %(targets)s, which may not be targeted.") % banned
+        answer.reasons.append(reason("target-exception", text))
     return answer
 
 
@@ -121,43 +132,54 @@ def _conditional(area, snap, weapon: str | None, target: str | None) -> Answer:
     answer = Answer(CONDITIONAL, area, sources=list(area.sources))
     if weapon and area.permitted_weapons and weapon not in area.permitted_weapons:
         answer.status = PROHIBITED
-        text = (
-            f"{weapons[weapon]['name']} is not among the weapons this permission covers "
-            f"({names(weapons, area.permitted_weapons)})."
-        )
-        answer.reasons.append(reason("weapon-not-covered", text))
+        text = gettext("%(weapon)s is not among the weapons this permission covers (%(weapons)s).")
+        words = {
+            "weapon": weapons[weapon]["name"],
+            "weapons": names(weapons, area.permitted_weapons),
+        }
+        answer.reasons.append(reason("weapon-not-covered", text % words))
         return answer
     answer.grants = True
     if target and area.permitted_targets and target not in area.permitted_targets:
         answer.status = PROHIBITED
-        text = (
-            f"{targets[target]['name']} is not among the targets this permission covers; "
-            f"it covers only {names(targets, area.permitted_targets, as_lower=True)}."
+        text = gettext(
+            "%(target)s is not among the targets this permission covers; it covers only "
+            "%(targets)s."
         )
-        answer.reasons.append(reason("target-not-covered", text))
+        words = {
+            "target": targets[target]["name"],
+            "targets": names(targets, area.permitted_targets, as_lower=True),
+        }
+        answer.reasons.append(reason("target-not-covered", text % words))
         return answer
-    with_weapons = (
-        f" with {names(weapons, area.permitted_weapons)}" if area.permitted_weapons else ""
-    )
-    allowed = names(targets, area.permitted_targets, as_lower=True)
+    words = {
+        "weapons": names(weapons, area.permitted_weapons),
+        "targets": names(targets, area.permitted_targets, as_lower=True),
+    }
     if weapon and target:
         answer.status = PERMITTED
-        text = f"Striking {lower(targets[target]['name'])}{with_weapons} is permitted here."
-        answer.reasons.append(reason("strike-permitted", text))
+        words["target"] = lower(targets[target]["name"])
+        if area.permitted_weapons:
+            text = gettext("Striking %(target)s with %(weapons)s is permitted here.")
+        else:
+            text = gettext("Striking %(target)s is permitted here.")
+        answer.reasons.append(reason("strike-permitted", text % words))
         answer.sources += weapons[weapon]["sources"] + targets[target]["sources"]
     else:
-        words = area.condition or "Only some targets"
+        words["condition"] = area.condition or gettext("Only some targets")
         answer.conditions.append(
-            condition(area, "target-open" if not target else "weapon-open", words)
+            condition(area, "target-open" if not target else "weapon-open", words["condition"])
         )
-        text = f"{words}: permitted only against {allowed}{with_weapons}."
-        answer.reasons.append(reason("conditions", text))
+        if area.permitted_weapons:
+            text = gettext("%(condition)s: permitted only against %(targets)s with %(weapons)s.")
+        else:
+            text = gettext("%(condition)s: permitted only against %(targets)s.")
+        answer.reasons.append(reason("conditions", text % words))
         banned = [weapons[w]["name"] for w in area.prohibited_weapons]
         banned += [lower(targets[t]["name"]) for t in area.prohibited_targets]
         if banned:
-            answer.reasons.append(
-                reason("not-permitted-here", f"Not permitted here: {', '.join(banned)}.")
-            )
+            text = gettext("Not permitted here: %(items)s.") % {"items": ", ".join(banned)}
+            answer.reasons.append(reason("not-permitted-here", text))
     return answer
 
 
@@ -166,12 +188,13 @@ def _with_approval(answer: Answer) -> Answer:
     approval = answer.area.approval
     if approval and answer.status != PROHIBITED:
         answer.status = CONDITIONAL
-        answer.conditions.append(condition(answer.area, "approval", f"needs {approval}"))
-        text = (
-            f"Every strike here needs {approval}; whether it was given is not public, so the "
+        needs = gettext("needs %(approval)s") % {"approval": approval}
+        answer.conditions.append(condition(answer.area, "approval", needs))
+        text = gettext(
+            "Every strike here needs %(approval)s; whether it was given is not public, so the "
             "map cannot say the strike is permitted."
         )
-        answer.reasons.append(reason("approval", text))
+        answer.reasons.append(reason("approval", text % {"approval": approval}))
     return answer
 
 
@@ -183,9 +206,13 @@ def badge_label(answer: Answer) -> str:
         by_area: dict[str, list[str]] = {}
         for item in answer.conditions:  # an area's conditions all hold; areas are alternatives
             by_area.setdefault(item["area"], []).append(item["text"])
-        words = " or ".join(", ".join(texts) for texts in by_area.values())
+        alternatives = [", ".join(texts) for texts in by_area.values()]
+        words = alternatives[0]
+        for other in alternatives[1:]:
+            words = _or(words, other)
         return words[:1].upper() + words[1:]
-    label = vocabulary.STATUS[answer.status].label
+    label = vocabulary.status_label(answer.status)
     if answer.status == PERMITTED and answer.area.status == CONDITIONAL and answer.area.condition:
-        return f"{label}: {lower(answer.area.condition)}"
+        words = {"label": label, "condition": lower(answer.area.condition)}
+        return gettext("%(label)s: %(condition)s") % words
     return label

@@ -5,8 +5,14 @@ Each worker re-reads that one row at most every POLICY_CACHE_SECONDS; when it ha
 moved, the worker drops its snapshot and every response cached against it. A
 published edit therefore reaches every worker within that many seconds, and drafts (of
 zones and of whole versions) never enter the snapshot at all.
+
+The data's words come in each language of mapsite.languages: `in_language(lang)` is the
+same snapshot with names, titles, summaries and assumptions in that language (English
+where a row has no translation), built once per data version and language, with caches of
+its own; quotes stay as said, each source marked with the language of its quote.
 """
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,6 +20,7 @@ from functools import cached_property
 
 from django.conf import settings
 
+from mapsite.languages import DEFAULT, QUOTE_LANG, TRANSLATED
 from mapsite.zones import heap, vocabulary
 from mapsite.zones.models import DataVersion, Policy, Source, TargetCategory, WeaponSystem, Zone
 
@@ -37,6 +44,8 @@ class ZoneInfo:
     assumptions: list[dict]
     condition: str = ""
     approval: str = ""
+    # Per translated language, the fields above in that language (see Snapshot.in_language).
+    localized: dict = field(default_factory=dict, repr=False)
 
     def summary(self) -> dict:
         return {"slug": self.slug, "name": self.name, "kind": self.kind, "status": self.status}
@@ -55,6 +64,7 @@ class PolicyInfo:
     confidence: str = "on_record"
     government: str = "United States"
     changes: str = ""
+    localized: dict = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -90,6 +100,26 @@ class Snapshot:
     responses: dict = field(default_factory=dict)
 
     known_as_of: object = None
+    lang: str = DEFAULT
+
+    def in_language(self, lang: str) -> "Snapshot":
+        """This snapshot with the data's words in `lang` (itself for English or an unknown
+        language). Its `responses` are its own: whatever it caches is in that language."""
+        if lang == self.lang or lang not in TRANSLATED:
+            return self
+        key = ("in-language", lang)
+        localized = self.responses.get(key)
+        if localized is None:
+            localized = self.responses[key] = Snapshot(
+                self.version,
+                [dataclasses.replace(p, **p.localized[lang]) for p in self.policies],
+                {i: dataclasses.replace(z, **z.localized[lang]) for i, z in self.zones.items()},
+                {slug: {**w, **w["localized"][lang]} for slug, w in self.weapons.items()},
+                {slug: {**t, **t["localized"][lang]} for slug, t in self.targets.items()},
+                known_as_of=self.known_as_of,
+                lang=lang,
+            )
+        return localized
 
     def policy_on(self, day) -> PolicyInfo | None:
         on_day = self.responses.setdefault("policy-on", {})
@@ -142,24 +172,47 @@ def _depths() -> dict[int, float]:
     return depths
 
 
+def _quoted(sources: list[dict]) -> list[dict]:
+    """Sources as a translated answer gives them: each says its quote's language."""
+    return [{**source, "quote_lang": QUOTE_LANG} for source in sources]
+
+
+def _localized(row, lang: str, sources: list[dict], assumptions) -> dict:
+    """A row's translated fields in `lang`, its sources marked, its assumptions in `lang`
+    (`assumptions(lang)` gives them)."""
+    return {
+        **row.translated_fields(lang),
+        "sources": _quoted(sources),
+        "assumptions": assumptions(lang),
+    }
+
+
 def _policies() -> list[PolicyInfo]:
     depths = _depths()
-    return [
-        PolicyInfo(
-            id=p.pk,
-            slug=p.slug,
-            title=p.title,
-            summary=p.summary,
-            effective_from=p.effective_from,
-            effective_to=p.effective_to,
-            sources=[s.as_dict() for s in p.sources.all()],
-            assumptions=[a.as_dict(depths.get(a.pk)) for a in p.assumptions.all()],
-            confidence=p.confidence,
-            government=p.government,
-            changes=p.changes,
+    infos = []
+    for p in Policy.objects.public().prefetch_related("sources", "assumptions__sources"):
+        sources = [s.as_dict() for s in p.sources.all()]
+
+        def assumptions(lang=DEFAULT, p=p):
+            return [a.as_dict(depths.get(a.pk), lang) for a in p.assumptions.all()]
+
+        infos.append(
+            PolicyInfo(
+                id=p.pk,
+                slug=p.slug,
+                title=p.title,
+                summary=p.summary,
+                effective_from=p.effective_from,
+                effective_to=p.effective_to,
+                sources=sources,
+                assumptions=assumptions(),
+                confidence=p.confidence,
+                government=p.government,
+                changes=p.changes,
+                localized={lang: _localized(p, lang, sources, assumptions) for lang in TRANSLATED},
+            )
         )
-        for p in Policy.objects.public().prefetch_related("sources", "assumptions__sources")
-    ]
+    return infos
 
 
 def _zones() -> dict[int, ZoneInfo]:
@@ -170,8 +223,14 @@ def _zones() -> dict[int, ZoneInfo]:
         .defer("geom")
         .prefetch_related(*Zone.LINK_FIELDS, "assumptions__sources")  # as_dict() cites sources
     )
-    return {
-        z.pk: ZoneInfo(
+    infos = {}
+    for z in queryset:
+        sources = [s.as_dict() for s in z.sources.all()]
+
+        def assumptions(lang=DEFAULT, z=z):
+            return [a.as_dict(z.depth_km, lang) for a in z.assumptions.all()]
+
+        infos[z.pk] = ZoneInfo(
             id=z.pk,
             slug=z.slug,
             name=z.name,
@@ -185,18 +244,24 @@ def _zones() -> dict[int, ZoneInfo]:
             prohibited_weapons=[w.slug for w in z.prohibited_weapons.all()],
             permitted_targets=[t.slug for t in z.permitted_targets.all()],
             prohibited_targets=[t.slug for t in z.prohibited_targets.all()],
-            sources=[s.as_dict() for s in z.sources.all()],
-            assumptions=[a.as_dict(z.depth_km) for a in z.assumptions.all()],
+            sources=sources,
+            assumptions=assumptions(),
             condition=z.condition,
             approval=z.approval,
+            localized={lang: _localized(z, lang, sources, assumptions) for lang in TRANSLATED},
         )
-        for z in queryset
-    }
+    return infos
 
 
 def _weapons() -> dict[str, dict]:
-    return {
-        w.slug: {
+    """The weapons by slug; `localized` holds each translated language's words (the
+    snapshot in that language merges them in)."""
+    weapons = {}
+    for w in WeaponSystem.objects.select_related("range_assumption").prefetch_related(
+        "sources", "range_assumption__sources"
+    ):
+        sources = [s.as_dict() for s in w.sources.all()]
+        weapons[w.slug] = {
             "slug": w.slug,
             "name": w.name,
             "supplier": w.supplier,
@@ -204,25 +269,35 @@ def _weapons() -> dict[str, dict]:
             "range_km": w.range_km,
             "nominal_range_km": w.nominal_range_km,
             "range_assumption": w.range_assumption.as_dict(),
-            "sources": [s.as_dict() for s in w.sources.all()],
+            "sources": sources,
+            "localized": {
+                lang: {
+                    "name": w.translated("name", lang),
+                    "range_assumption": w.range_assumption.as_dict(None, lang),
+                    "sources": _quoted(sources),
+                }
+                for lang in TRANSLATED
+            },
         }
-        for w in WeaponSystem.objects.select_related("range_assumption").prefetch_related(
-            "sources", "range_assumption__sources"
-        )
-    }
+    return weapons
 
 
 def _targets() -> dict[str, dict]:
-    return {
-        t.slug: {
+    targets = {}
+    for t in TargetCategory.objects.prefetch_related("sources"):
+        sources = [s.as_dict() for s in t.sources.all()]
+        targets[t.slug] = {
             "slug": t.slug,
             "name": t.name,
             "is_counter_fire": t.is_counter_fire,
             "description": t.description,
-            "sources": [s.as_dict() for s in t.sources.all()],
+            "sources": sources,
+            "localized": {
+                lang: {**t.translated_fields(lang), "sources": _quoted(sources)}
+                for lang in TRANSLATED
+            },
         }
-        for t in TargetCategory.objects.prefetch_related("sources")
-    }
+    return targets
 
 
 class _Holder(threading.local):

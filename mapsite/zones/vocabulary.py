@@ -4,6 +4,10 @@ Statuses (label, icon, colours, strictness), zone kinds, the deep-strike weapon,
 zoom limits, the simplify ladder and the wording of dates. The models, the engine, the
 SQL, the OpenAPI document and the page all take them from here: the page through its
 map config (`page_vocabulary`) and CSS custom properties (`css_variables`).
+
+Words are English where they are defined (marked for translation, kept plain `str`);
+`status_label`, `kind_label`, `confidence_label`, the dates in words and `page_vocabulary`
+translate them into the active language (`translation.override(lang)` around the call).
 """
 
 import datetime as dt
@@ -12,6 +16,9 @@ import math
 import urllib.parse
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_noop as _
 
 
 @dataclass(frozen=True)
@@ -39,19 +46,19 @@ class Status:
 
 
 PROHIBITED = Status(
-    "prohibited", "Prohibited", "\u2715", 0, "#d55e00", "#d55e00", "#8f3a00", "#fbe9dd",
-    0.10, 1.2, 0.9, hatched=True, legend_hint="the rest of Russia",
+    "prohibited", _("Prohibited"), "\u2715", 0, "#d55e00", "#d55e00", "#8f3a00", "#fbe9dd",
+    0.10, 1.2, 0.9, hatched=True, legend_hint=_("the rest of Russia"),
 )  # fmt: skip
 CONDITIONAL = Status(
-    "conditional", "Conditional", "\u25d0", 1, "#e69f00", "#b87f00", "#6e4c00", "#fdf1d6",
-    0.40, 2.0, 1.0, legend_hint="counter-fire only, or military targets only",
+    "conditional", _("Conditional"), "\u25d0", 1, "#e69f00", "#b87f00", "#6e4c00", "#fdf1d6",
+    0.40, 2.0, 1.0, legend_hint=_("counter-fire only, or military targets only"),
 )  # fmt: skip
 PERMITTED = Status(
-    "permitted", "Permitted", "\u2713", 2, "#0072b2", "#0072b2", "#004a75", "#e3f0f8",
-    0.16, 1.2, 0.9, legend_hint="Ukraine, military targets",
+    "permitted", _("Permitted"), "\u2713", 2, "#0072b2", "#0072b2", "#004a75", "#e3f0f8",
+    0.16, 1.2, 0.9, legend_hint=_("Ukraine, military targets"),
 )  # fmt: skip
 NOT_COVERED = Status(
-    "not_covered", "Not covered by the policy", "?", 3, "#8a93a3", "#6b7483", "#4a5363",
+    "not_covered", _("Not covered by the policy"), "?", 3, "#8a93a3", "#6b7483", "#4a5363",
     "#eef0f3", 0.0, 1.0, 1.0,
 )  # fmt: skip
 
@@ -66,17 +73,18 @@ VERDICT_ANSWERS = (PERMITTED, CONDITIONAL, PROHIBITED, NOT_COVERED)
 # How sure a policy version is: a named official on the record; an outlet citing unnamed
 # officials; reported and then denied (shown, never applied as the rule).
 CONFIDENCE = {
-    "on_record": "On the record",
-    "reported": "Reported",
-    "disputed": "Reported, then denied",
+    "on_record": _("On the record"),
+    # Translators: how sure a policy version is (reported by an outlet), not a verb.
+    "reported": _("Reported"),
+    "disputed": _("Reported, then denied"),
 }
 DISPUTED = "disputed"
 STATUS = {status.slug: status for status in VERDICT_STATUSES}
 
 ZONE_KINDS = (
-    ("ukraine", "Ukrainian territory"),
-    ("counter-fire", "Counter-fire area in Russia"),
-    ("deep-strike", "Deep inside Russia"),
+    ("ukraine", _("Ukrainian territory")),
+    ("counter-fire", _("Counter-fire area in Russia")),
+    ("deep-strike", _("Deep inside Russia")),
 )
 KIND_LABEL = dict(ZONE_KINDS)
 
@@ -116,6 +124,21 @@ NARROW_MEDIA = "(max-width: 760px)"
 REACH_DASHES = ("10 6", "3 6", "14 4 3 4")
 # The hatch of a hatched status (its fill as a tint under stripes of its fill), in pixels.
 HATCH = {"size": 9, "stripe_width": 2.5, "stripe_opacity": 0.55}
+
+
+def status_label(slug: str) -> str:
+    """A status's label in the active language."""
+    return gettext(STATUS[slug].label)
+
+
+def kind_label(kind: str) -> str:
+    """A zone kind in words, in the active language."""
+    return gettext(KIND_LABEL[kind])
+
+
+def confidence_label(confidence: str) -> str:
+    """How sure a policy version is, in words, in the active language."""
+    return gettext(CONFIDENCE[confidence])
 
 
 def status_order_sql(column: str) -> str:
@@ -212,20 +235,38 @@ def iso_day(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+# A month as a date names it: Ukrainian and Russian put it in the genitive ("30 травня").
+MONTHS_IN_DATES = (
+    pgettext_lazy("month in a date, genitive", "January"),
+    pgettext_lazy("month in a date, genitive", "February"),
+    pgettext_lazy("month in a date, genitive", "March"),
+    pgettext_lazy("month in a date, genitive", "April"),
+    pgettext_lazy("month in a date, genitive", "May"),
+    pgettext_lazy("month in a date, genitive", "June"),
+    pgettext_lazy("month in a date, genitive", "July"),
+    pgettext_lazy("month in a date, genitive", "August"),
+    pgettext_lazy("month in a date, genitive", "September"),
+    pgettext_lazy("month in a date, genitive", "October"),
+    pgettext_lazy("month in a date, genitive", "November"),
+    pgettext_lazy("month in a date, genitive", "December"),
+)
+
+
 def day_in_words(day: dt.date | None) -> str:
-    """30 May 2024."""
-    return f"{day.day} {day:%B %Y}" if day else ""
+    """30 May 2024 (30 травня 2024, 30 мая 2024 in the active language)."""
+    return f"{day.day} {MONTHS_IN_DATES[day.month - 1]} {day.year}" if day else ""
 
 
 def period_in_words(start: dt.date | None, end: dt.date | None) -> str:
     """When a policy version applied: "From 30 May 2024", "Before 30 May 2024", "A to B"."""
     if start and end:
-        return f"{day_in_words(start)} to {day_in_words(end)}"
+        words = {"start": day_in_words(start), "end": day_in_words(end)}
+        return gettext("%(start)s to %(end)s") % words
     if start:
-        return f"From {day_in_words(start)}"
+        return gettext("From %(day)s") % {"day": day_in_words(start)}
     if end:
-        return f"Before {day_in_words(end)}"
-    return "Always"
+        return gettext("Before %(day)s") % {"day": day_in_words(end)}
+    return gettext("Always")
 
 
 # --- Handing it to the page ------------------------------------------------------------------
@@ -279,14 +320,19 @@ def place_population_by_zoom() -> dict[int, int]:
 
 
 def page_vocabulary() -> dict:
-    """What the page's scripts need of the vocabulary, for the map config."""
+    """What the page's scripts need of the vocabulary, for the map config (its words in the
+    active language)."""
     statuses = {}
     for status in VERDICT_STATUSES:
         statuses[status.slug] = {**asdict(status), "hatch_id": status.hatch_id}
+        statuses[status.slug]["label"] = gettext(status.label)
+        statuses[status.slug]["legend_hint"] = (
+            gettext(status.legend_hint) if status.legend_hint else ""
+        )
     return {
         "statuses": statuses,
-        "kinds": KIND_LABEL,
-        "confidence": CONFIDENCE,
+        "kinds": {kind: gettext(label) for kind, label in KIND_LABEL.items()},
+        "confidence": {slug: gettext(label) for slug, label in CONFIDENCE.items()},
         "deepStrikeWeapon": DEEP_STRIKE_WEAPON,
         "colours": MAP_COLOURS,
         "minZoom": MIN_ZOOM,

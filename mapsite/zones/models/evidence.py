@@ -3,6 +3,9 @@
 from django.contrib.gis.db import models
 from simple_history.models import HistoricalRecords
 
+from mapsite.languages import DEFAULT
+from mapsite.zones.models.translations import Translated
+
 
 def _choices(pairs) -> list[tuple[str, tuple[str, str]]]:
     """(value, label) pairs as the functional TextChoices API takes them."""
@@ -55,8 +58,10 @@ class Source(models.Model):
         }
 
 
-class Assumption(models.Model):
+class Assumption(Translated):
     """Something the report does not say that the map still has to decide."""
+
+    TRANSLATABLE = ("title", "statement")
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -72,10 +77,12 @@ class Assumption(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def render(self, depth_km: float | None = None) -> str:
-        """The statement with its parameters filled in: `{value}` is the assumption's own,
-        `{depth_km}` the depth of the zone it is shown for (so no number is typed twice)."""
-        return render_parameters(self.statement, value=self.value, depth_km=depth_km)
+    def render(self, depth_km: float | None = None, lang: str = DEFAULT) -> str:
+        """The statement (in `lang`) with its parameters filled in: `{value}` is the
+        assumption's own, `{depth_km}` the depth of the zone it is shown for (so no number
+        is typed twice)."""
+        statement = self.translated("statement", lang)
+        return render_parameters(statement, value=self.value, depth_km=depth_km)
 
     @property
     def states_depth(self) -> bool:
@@ -89,19 +96,21 @@ class Assumption(models.Model):
             return self.value
         return depth_km if self.states_depth else None
 
-    def as_dict(self, depth_km: float | None = None) -> dict:
+    def as_dict(self, depth_km: float | None = None, lang: str = DEFAULT) -> dict:
         return {
             "slug": self.slug,
-            "title": self.title,
-            "statement": self.render(depth_km),
+            "title": self.translated("title", lang),
+            "statement": self.render(depth_km, lang),
             "value": self.shown_value(depth_km),
             "unit": self.unit,
             "sources": [source.as_dict() for source in self.sources.all()],
         }
 
 
-class WeaponSystem(models.Model):
+class WeaponSystem(Translated):
     """A US-provided weapon the policy names or implies."""
+
+    TRANSLATABLE = ("name", "description")
 
     class Category(models.TextChoices):
         ROCKET = "rocket", "Rockets and rocket launchers"
@@ -130,8 +139,10 @@ class WeaponSystem(models.Model):
         return self.name
 
 
-class TargetCategory(models.Model):
+class TargetCategory(Translated):
     """What a strike is aimed at, as the report describes it."""
+
+    TRANSLATABLE = ("name", "description")
 
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)

@@ -22,6 +22,7 @@ from mapsite.zones.models.evidence import (
     WeaponSystem,
     _choices,
 )
+from mapsite.zones.models.translations import Translated
 from mapsite.zones.querysets import PolicyQuerySet, ZoneManager, ZonePieceQuerySet
 
 MAX_DEPTH_KM = 2000
@@ -41,8 +42,10 @@ WITHIN_WORLD = (
 )
 
 
-class Policy(models.Model):
+class Policy(Translated):
     """One version of the US policy on where its weapons may be used."""
+
+    TRANSLATABLE = ("title", "summary", "changes")
 
     Confidence = models.TextChoices("Confidence", _choices(vocabulary.CONFIDENCE.items()))
 
@@ -142,8 +145,10 @@ def _save_guarded(obj, save, *args, **kwargs) -> None:
         raise
 
 
-class Zone(models.Model):
+class Zone(Translated):
     """An area where the policy gives one answer."""
+
+    TRANSLATABLE = ("name", "description", "condition", "approval")
 
     Kind = models.TextChoices("Kind", _choices(vocabulary.ZONE_KINDS))
     Status = models.TextChoices(

@@ -9,7 +9,9 @@
     return Number(value.toFixed(digits)).toString();
   }
 
-  PM.permalinkQuery = function (state) {
+  // `lang` (the language switch's links) names the language; otherwise the page's is kept
+  // unless it is English and the link named none.
+  PM.permalinkQuery = function (state, lang) {
     var params = new URLSearchParams();
     params.set("c", fixed(state.center.lat, 4) + "," + fixed(state.center.lon, 4));
     params.set("z", String(state.zoom));
@@ -21,6 +23,8 @@
     // The reach rings from the Kharkiv border, only when they differ from the default.
     var reach = (state.reach || []).join(",");
     if (reach !== PM.config.view.defaultReach.join(",")) params.set("reach", reach || "none");
+    if (lang) params.set("lang", lang);
+    else if (state.lang && (state.lang !== "en" || state.langAsked)) params.set("lang", state.lang);
     return "?" + params.toString().replace(/%2C/g, ",");
   };
 
@@ -68,6 +72,10 @@
     document.querySelectorAll("[data-view-text]").forEach(function (node) {
       node.textContent = new URL(node.getAttribute("data-view-text") + query, window.location.href).href;
     });
+    // The language switch: the same view in each language (data-lang-link names it).
+    document.querySelectorAll("[data-lang-link]").forEach(function (link) {
+      link.href = window.location.pathname + PM.permalinkQuery(state, link.getAttribute("data-lang-link"));
+    });
     PM.writePermalink(state);
   };
 
@@ -75,7 +83,7 @@
     PM.byId("copy-link").addEventListener("click", function () {
       var url = PM.permalinkNow(PM.state);
       var status = PM.byId("copy-status");
-      var done = function () { status.textContent = "Link copied. It opens this view, date, point, weapon and target."; };
+      var done = function () { status.textContent = PM.t("linkCopied"); };
       PM.copyText(url, done, function () { status.textContent = url; });
     });
   };

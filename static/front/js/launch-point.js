@@ -31,8 +31,9 @@
   function reachNote(launch, point) {
     var km = distanceKm(launch, point);
     var within = config.weapons.filter(function (w) { return km <= w.range_km; }).map(function (w) { return w.name; });
-    return el("p", { text: "The chosen point is " + PM.formatNumber(km, 1) + " km away: " +
-      (within.length ? "within reach of " + within.join(" and ") : "beyond the reach of every weapon shown") + "." });
+    return el("p", { text: within.length
+      ? PM.t("pointWithin", { km: PM.formatNumber(km, 1), weapons: PM.joinAnd(within) })
+      : PM.t("pointBeyond", { km: PM.formatNumber(km, 1) }) });
   }
 
   // The panel's note on the launch point, or `message` when something went wrong.
@@ -45,14 +46,14 @@
       return;
     }
     if (!state.launch) { box.hidden = true; return; }
-    box.appendChild(el("p", {}, [el("strong", { text: "Launch point: " }), PM.formatLatLng(state.launch.lat, state.launch.lon)]));
-    var ranges = config.weapons.map(function (w) { return w.name + " " + PM.formatNumber(w.range_km) + " km"; });
-    box.appendChild(el("p", { text: "Reach rings drawn for " + ranges.join(" and ") + " (assumed ranges)." }));
+    box.appendChild(el("p", {}, [el("strong", { text: PM.t("launchPointIs") }), PM.formatLatLng(state.launch.lat, state.launch.lon)]));
+    var ranges = config.weapons.map(function (w) { return PM.t("weaponRange", { weapon: w.name, km: PM.formatNumber(w.range_km) }); });
+    box.appendChild(el("p", { text: PM.t("reachRingsFor", { ranges: PM.joinAnd(ranges) }) }));
     if (state.point) box.appendChild(reachNote(state.launch, state.point));
     box.hidden = false;
   };
 
-  PM.showLaunchError = function (error) { PM.showLaunchInfo("Could not draw the weapon reach: " + error.message); };
+  PM.showLaunchError = function (error) { PM.showLaunchInfo(PM.t("reachFailed", { error: error.message })); };
 
   // Each weapon's ring from the launch point, and its marker.
   function drawLaunch(group, point) {
@@ -62,7 +63,7 @@
       group.addLayer(PM.reachLayer(weapon.slug, point));
     });
     group.addLayer(L.marker([point.lat, point.lon], {
-      pane: "places", interactive: false, keyboard: false, title: "Launch point",
+      pane: "places", interactive: false, keyboard: false, title: PM.t("launchPoint"),
       icon: L.divIcon({ className: "launch-marker", iconSize: [18, 18] })
     }));
   }
@@ -79,15 +80,14 @@
   // Launch points belong in Ukraine: check with the verdict service first.
   PM.dropLaunch = function (point) {
     PM.setLaunchMode(false);
-    return PM.getJSON("/api/verdict?lat=" + point.lat.toFixed(5) + "&lon=" + point.lon.toFixed(5) +
-      "&date=" + encodeURIComponent(PM.state.date)).then(function (data) {
+    return PM.getJSON(PM.apiUrl("/api/verdict?lat=" + point.lat.toFixed(5) + "&lon=" + point.lon.toFixed(5) +
+      "&date=" + encodeURIComponent(PM.state.date))).then(function (data) {
       if (!data.zone || data.zone.kind !== "ukraine") {
-        PM.showLaunchInfo("A launch point must be in Ukraine; that point is " +
-          (data.zone ? "in " + data.zone.name : "outside Ukraine and Russia") + ".");
+        PM.showLaunchInfo(data.zone ? PM.t("launchInZone", { zone: data.zone.name }) : PM.t("launchOutside"));
         return;
       }
       PM.setLaunch(point);
-    }).catch(function (error) { PM.showLaunchInfo("Could not check the launch point: " + error.message); });
+    }).catch(function (error) { PM.showLaunchInfo(PM.t("launchCheckFailed", { error: error.message })); });
   };
 
   PM.setupLaunchPoint = function () {

@@ -6,10 +6,19 @@
   var PM = window.PolicyMap;
 
   var COLOURS = PM.config.colours;
-  var PANES = [["basemap", 150], ["oblasts", 410], ["borders", 420], ["reach", 430], ["places", 450]];
+  var PANES = [["basemap", 150], ["oblasts", 410], ["borders", 420], ["reach", 430], ["places", 450], ["labels", 640]];
 
   function label(text) {
     return PM.el("span", { class: "", text: text });
+  }
+
+  // A name on the map, placed by CSS alone (map.css): a permanent tooltip measures itself
+  // as it is added, a layout each, and a hundred of them blocked the page for long.
+  function mapLabel(latlng, text, className) {
+    return L.marker(latlng, {
+      icon: L.divIcon({ className: "map-label " + className, html: label(text), iconSize: null }),
+      pane: "labels", interactive: false, keyboard: false
+    });
   }
 
   function createPanes(map) {
@@ -29,12 +38,7 @@
       changed: PM.zones.changed,
       oblasts: L.geoJSON(null, {
         pane: "oblasts", interactive: false,
-        style: { color: COLOURS.oblast, weight: 1, opacity: 0.9, dashArray: "4 3", fill: false },
-        onEachFeature: function (feature, layer) {
-          layer.bindTooltip(label(feature.properties.name), {
-            permanent: true, direction: "center", className: "oblast-label", interactive: false
-          });
-        }
+        style: { color: COLOURS.oblast, weight: 1, opacity: 0.9, dashArray: "4 3", fill: false }
       }).addTo(map),
       border: L.geoJSON(null, {
         pane: "borders", interactive: false, style: { color: COLOURS.border, weight: 2, opacity: 0.9 }
@@ -48,10 +52,14 @@
   }
 
   // Reference layers: fetched once, at the detail the server chose for the first view.
-  function loadReference(layers) {
+  function loadReference(map, layers) {
     var urls = PM.config.firstLayers;
     PM.getJSON(urls.oblasts).then(function (data) {
       layers.oblasts.addData(data);
+      layers.oblasts.getLayers().forEach(function (layer) {
+        var centre = map.hasLayer(layer) ? layer.getCenter() : layer.getBounds().getCenter();
+        layers.oblasts.addLayer(mapLabel(centre, layer.feature.properties.name, "oblast-label"));
+      });
     }).catch(function () {});
     PM.getJSON(urls.border).then(function (data) {
       layers.border.addData(data);
@@ -89,11 +97,8 @@
       pane: "places", interactive: false, radius: major ? 4.5 : 3.2,
       color: COLOURS["border-halo"], weight: 1.5, fillColor: COLOURS.ink, fillOpacity: 1
     });
-    marker.bindTooltip(label(place.name), {
-      permanent: true, direction: "right", offset: [5, 0], interactive: false,
-      className: "place-label" + (major ? " place-label--major" : "")
-    });
-    return { population: place.population, marker: marker };
+    var name = mapLabel([place.lat, place.lon], place.name, "place-label" + (major ? " place-label--major" : ""));
+    return { population: place.population, marker: L.layerGroup([marker, name]) };
   }
 
   function createPlaces(map, layers) {
@@ -134,7 +139,7 @@
     function addExtras() {
       if (extrasAdded) return;
       extrasAdded = true;
-      loadReference(layers);
+      loadReference(map, layers);
       createPlaces(map, layers);
     }
     return {

@@ -11,7 +11,7 @@
 
   function zonesFailed(error) {
     $("zones-note").hidden = false;
-    $("zones-note").textContent = "The policy zones could not be loaded: " + error.message;
+    $("zones-note").textContent = PM.t("zonesFailed", { error: error.message });
   }
 
   // The zones for the date shown, at the detail the view needs (again if `force`).
@@ -20,9 +20,20 @@
   };
 
   function describeMap(container) {
-    container.setAttribute("aria-label", "Policy map. Arrow keys pan, plus and minus zoom, Enter asks about the map centre.");
+    container.setAttribute("aria-label", PM.t("mapLabel"));
     container.setAttribute("aria-describedby", "map-help");
     container.setAttribute("role", "application");
+  }
+
+  // The "tiles unavailable" note, once closed, stays closed for the session.
+  var TILE_NOTE_KEY = "mapsite:tile-note-dismissed";
+  function tileNoteDismissed() {
+    try { return window.sessionStorage.getItem(TILE_NOTE_KEY) === "1"; } catch (e) { return false; }
+  }
+  function rememberTileNote() {
+    $("tile-note").querySelector(".note-close").addEventListener("click", function () {
+      try { window.sessionStorage.setItem(TILE_NOTE_KEY, "1"); } catch (e) { /* not kept */ }
+    });
   }
 
   // Online tiles, with the bundled outline basemap underneath for when they fail.
@@ -37,7 +48,7 @@
     layer.on("tileload", function () { loaded++; $("tile-note").hidden = true; });
     layer.on("tileerror", function () {
       if (!loaded) {
-        $("tile-note").hidden = false;
+        $("tile-note").hidden = tileNoteDismissed();
         container.classList.add("tiles-unavailable");
         view.showOutlineBasemap();
       }
@@ -49,19 +60,21 @@
     var layers = view.layers;
     var outlineOnly = L.layerGroup();
     outlineOnly.on("add", function () { view.showOutlineBasemap(); });
-    var overlays = {
-      "Policy zones": layers.zones,
-      "Changed area outline": layers.changed,
-      "Ukraine\u2013Russia border": layers.border,
-      "Kharkiv Oblast border segment": layers.segment,
-      "Oblasts": layers.oblasts,
-      "Cities": layers.places
-    };
+    var overlays = {};
+    overlays[PM.t("layerZones")] = layers.zones;
+    overlays[PM.t("layerChanged")] = layers.changed;
+    overlays[PM.t("layerBorder")] = layers.border;
+    overlays[PM.t("layerSegment")] = layers.segment;
+    overlays[PM.t("layerOblasts")] = layers.oblasts;
+    overlays[PM.t("layerCities")] = layers.places;
     config.weapons.forEach(function (weapon) {
       overlays[weapon.reach_label] = layers.reach[weapon.slug];
     });
-    overlays["Launch point reach"] = layers.launch;
-    L.control.layers({ "OpenStreetMap tiles": tiles.layer, "Outline basemap only": outlineOnly }, overlays, {
+    overlays[PM.t("layerLaunch")] = layers.launch;
+    var basemaps = {};
+    basemaps[PM.t("layerTiles")] = tiles.layer;
+    basemaps[PM.t("layerOutline")] = outlineOnly;
+    L.control.layers(basemaps, overlays, {
       collapsed: true, position: "topright"
     }).addTo(map);
   }
@@ -71,14 +84,19 @@
   function setupBackground(map, view) {
     var container = map.getContainer();
     var tiles = createTiles(container, view);
+    // In three tasks, none of them long.
     function addBackground() {
       tiles.layer.addTo(map);
       // Tiles that neither load nor fail (a stalled network) also bring the outline basemap.
       setTimeout(function () { if (!tiles.anyLoaded()) view.showOutlineBasemap(); }, 4000);
-      addLayerControl(map, tiles, view);
-      view.addExtras();
-      PM.showBorderReach(map, view.layers.reach);
-      container.setAttribute("data-ready", "true");
+      setTimeout(function () {
+        addLayerControl(map, tiles, view);
+        view.addExtras();
+        setTimeout(function () {
+          PM.showBorderReach(map, view.layers.reach);
+          container.setAttribute("data-ready", "true");
+        }, 0);
+      }, 0);
     }
     PM.zonesLoaded.catch(zonesFailed).then(function () { setTimeout(addBackground, 0); });
   }
@@ -125,14 +143,24 @@
     });
   }
 
-  // On a phone the panel is a sheet under the map; the legend starts closed.
+  // The chosen point, panned into the map's middle once the map has been resized.
+  function keepPointInView(map) {
+    var point = PM.state.point;
+    map.invalidateSize({ animate: false });
+    if (point) map.panTo([point.lat, point.lon], { animate: false });
+  }
+
+  // On a phone the panel is a sheet under the map; the legend starts closed (narrow.css
+  // hides its list until legend--set, so closing it moves nothing on screen). Expanding
+  // the sheet leaves a strip of map above it: the chosen point is kept in that strip.
   function setupPhoneLayout(map) {
     if (PM.narrow.matches) $("legend").open = false;
+    $("legend").classList.add("legend--set");
     $("sheet-toggle").addEventListener("click", function () {
       var expanded = $("panel").parentNode.classList.toggle("sheet-expanded");
       this.setAttribute("aria-expanded", expanded ? "true" : "false");
-      this.querySelector(".sheet-toggle-text").textContent = expanded ? "Collapse panel" : "Expand panel";
-      setTimeout(function () { map.invalidateSize(); }, 250);
+      this.querySelector(".sheet-toggle-text").textContent = PM.t(expanded ? "panelCollapse" : "panelExpand");
+      setTimeout(function () { keepPointInView(map); }, 250);
     });
   }
 
@@ -145,22 +173,39 @@
     PM.updateLinks();
   }
 
+  // The set-up in a few steps, each its own task, so that none blocks the page for long.
   PM.start = function (map) {
-    describeMap(map.getContainer());
-    var view = PM.view = PM.createLayers(map);
-    setupBackground(map, view);
-    setupPhoneLayout(map);
-    setupMap(map);
-    PM.setupVerdictPanel(map);
-    PM.setupPolicySwitch();
-    PM.setupLaunchPoint();
-    PM.setupCopyLink();
-    PM.setupReachSwitch(map, view.layers.reach);
-    PM.setupPlaceSearch(map);
-    PM.setupEmbedCode();
-    PM.setupDismissableNotes();
-    PM.setupPrinting(map);
-    showFirstView();
+    var view;
+    var steps = [
+      function () {
+        describeMap(map.getContainer());
+        view = PM.view = PM.createLayers(map);
+      },
+      function () {
+        setupBackground(map, view);
+        setupPhoneLayout(map);
+        setupMap(map);
+      },
+      function () {
+        PM.setupVerdictPanel(map);
+        PM.setupPolicySwitch();
+        PM.setupLaunchPoint();
+        PM.setupCopyLink();
+        PM.setupReachSwitch(map, view.layers.reach);
+      },
+      function () {
+        PM.setupPlaceSearch(map);
+        PM.setupEmbedCode();
+        PM.setupDismissableNotes();
+        rememberTileNote();
+        PM.setupPrinting(map);
+      },
+      showFirstView
+    ];
+    (function next() {
+      steps.shift()();
+      if (steps.length) setTimeout(next, 0);
+    })();
   };
 
   if (PM.map) PM.start(PM.map);

@@ -6,7 +6,6 @@
   var PM = window.PolicyMap;
   var el = PM.el;
 
-  var COUNTRY = { UA: "Ukraine", RU: "Russia" };
   var DEBOUNCE_MS = 150;
 
   // The combobox's elements and what it shows: `results` are the places listed, `active`
@@ -52,7 +51,7 @@
   }
 
   function placeWhere(place) {
-    var country = COUNTRY[place.country] || place.country;
+    var country = { UA: PM.t("countryUA"), RU: PM.t("countryRU") }[place.country] || place.country;
     return (place.oblast ? place.oblast + ", " + country : country) +
       (place.population ? " \u00B7 " + PM.formatNumber(place.population) : "");
   }
@@ -71,11 +70,11 @@
     box.results = items;
     PM.clear(box.list);
     if (!items.length) {
-      box.list.appendChild(el("li", { class: "empty", role: "presentation", text: "No place called \u201C" + query + "\u201D in the gazetteer" }));
-      box.status.textContent = "No places found.";
+      box.list.appendChild(el("li", { class: "empty", role: "presentation", text: PM.t("noPlaceCalled", { query: query }) }));
+      box.status.textContent = PM.t("noPlaces");
     } else {
       items.forEach(function (place, i) { box.list.appendChild(placeOption(box, place, i)); });
-      box.status.textContent = items.length + (items.length === 1 ? " place" : " places") + " found. Use the arrow keys to choose.";
+      box.status.textContent = PM.t(items.length === 1 ? "placeFound" : "placesFound", { count: items.length });
     }
     open(box);
     box.active = -1;
@@ -86,11 +85,11 @@
     if (box.pending) box.pending.abort();
     var controller = window.AbortController ? new AbortController() : null;
     box.pending = controller;
-    var url = "/api/places?limit=8&q=" + encodeURIComponent(query);
+    var url = PM.apiUrl("/api/places?limit=8&q=" + encodeURIComponent(query));
     return fetch(url, { credentials: "same-origin", signal: controller ? controller.signal : undefined })
       .then(function (response) {
         return response.json().catch(function () { return null; }).then(function (body) {
-          if (!response.ok) throw new Error((body && body.error) || ("The server answered " + response.status + "."));
+          if (!response.ok) throw new Error((body && body.error) || PM.t("serverAnswered", { status: response.status }));
           return body;
         });
       })
@@ -105,7 +104,7 @@
       show(box, items, query);
     }).catch(function (error) {
       if (query !== box.lastQuery || error.name === "AbortError") return;
-      PM.clear(box.list).appendChild(el("li", { class: "empty", role: "presentation", text: "Search is unavailable: " + error.message }));
+      PM.clear(box.list).appendChild(el("li", { class: "empty", role: "presentation", text: PM.t("searchUnavailable", { error: error.message }) }));
       open(box);
     });
   }

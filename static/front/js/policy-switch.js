@@ -15,19 +15,19 @@
 
   // "What changed on 17 June 2024: ...", with the changed areas' dashed outline named.
   function showChangesHere(note, policy, here) {
-    note.appendChild(el("strong", { text: "What changed on " + policy.from_text + ": " }));
+    note.appendChild(el("strong", { text: PM.t("changedOn", { date: policy.from_text }) }));
     note.appendChild(document.createTextNode(policy.changes + " "));
     if (here.length) {
-      note.appendChild(document.createTextNode("Dashed outline: " + here.map(function (c) {
-        return "\u201C" + c.name + "\u201D";
-      }).join(", ") + "."));
+      note.appendChild(document.createTextNode(PM.t("dashedOutline", { names: here.map(function (c) {
+        return PM.t("quoted", { text: c.name });
+      }).join(", ") })));
     }
   }
 
   // What the next version changed, with a button that shows it.
   function showChangesAhead(note, next) {
-    note.appendChild(document.createTextNode("On " + next.from_text + ": " + next.changes + " "));
-    var button = el("button", { type: "button", class: "link-button", text: "Show that version" });
+    note.appendChild(document.createTextNode(PM.t("changesOn", { date: next.from_text, changes: next.changes })));
+    var button = el("button", { type: "button", class: "link-button", text: PM.t("showVersion") });
     button.addEventListener("click", function () { PM.setStep(next.slug); });
     note.appendChild(button);
   }

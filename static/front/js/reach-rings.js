@@ -20,7 +20,7 @@
     var props = (data.features[0] || {}).properties || {};
     var km = props.range_km || info.range_km;
     // From the border, the ring's name as the legend and the layer control give it.
-    var text = from ? (info.name || weapon) + ": " + PM.formatNumber(km) + " km from launch point"
+    var text = from ? PM.t("ringFromLaunch", { weapon: info.name || weapon, km: PM.formatNumber(km) })
       : info.reach_label;
     return L.tooltip({ permanent: true, direction: "top",
       className: "reach-label" + (from ? "" : " reach-label--" + weapon), pane: "tooltipPane" })

@@ -1,8 +1,9 @@
 /* Start-up, in the head: the page's one global (window.PolicyMap, PM in every script), the
    map config the server wrote into #map-config, GETs, and the first view's zones. It asks
    for the zones the server named for the first view at once and draws them as soon as
-   django-leaflet has created the map (during parsing), with zones-layer.js; the page's
-   other scripts are added after that. */
+   django-leaflet has created the map (at DOMContentLoaded: every head script is deferred,
+   so none blocks the first paint), with zones-layer.js; the page's other scripts are added
+   after that. */
 (function () {
   "use strict";
   var PM = (window.PolicyMap = window.PolicyMap || {});
@@ -12,11 +13,28 @@
   // The phone layout: narrow.css is linked with the same media query.
   PM.narrow = window.matchMedia(PM.config.narrowMedia);
 
+  // The page's words in its language (config.text, from mapsite/front/page_text.py), their
+  // {names} filled in: PM.t("verdictFailed", {error: "..."}).
+  PM.t = function (key, values) {
+    var text = PM.config.text[key];
+    if (text === undefined) return key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  };
+
+  // An API URL in the page's language: `lang=` added unless the page is in English (the
+  // API's default), as the server adds it (permalink.lang_param).
+  PM.apiUrl = function (url) {
+    var lang = PM.config.lang;
+    return !lang || lang === "en" ? url : url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + lang;
+  };
+
   // An API URL from the server's template (config.urls), its {names} filled in, encoded.
   PM.url = function (name, values) {
-    return PM.config.urls[name].replace(/\{(\w+)\}/g, function (whole, key) {
+    return PM.apiUrl(PM.config.urls[name].replace(/\{(\w+)\}/g, function (whole, key) {
       return encodeURIComponent(values[key]).replace(/%2C/g, ",");
-    });
+    }));
   };
 
   // The zones' display tolerance for a map at this latitude and zoom, from the server's
@@ -47,7 +65,7 @@
     var body = null;
     try { body = answer.text ? JSON.parse(answer.text) : null; } catch (e) { body = null; }
     if (!answer.ok) {
-      var error = new Error((body && body.error) || ("The server answered " + answer.status + "."));
+      var error = new Error((body && body.error) || PM.t("serverAnswered", { status: answer.status }));
       error.status = answer.status;
       error.field = body && body.field;
       throw error;
@@ -93,7 +111,8 @@
   // Should the map never start, the page still gets its scripts once it has loaded.
   window.addEventListener("load", afterFirstFrame, { once: true });
 
-  // django-leaflet creates the map while the page is parsed (loadevent=""), and says so.
+  // django-leaflet creates the map at DOMContentLoaded (loadevent), after the deferred
+  // head scripts have run, and says so.
   // PM.createZones is zones-layer.js's, the head script after this one.
   window.addEventListener("map:init", function (event) {
     var map = PM.map = event.detail.map;

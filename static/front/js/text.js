@@ -49,16 +49,24 @@
     return iso ? PM.config.dates[iso] || String(iso) : "";
   };
 
-  // 24448.9 -> "24,449"; (35.06, 1) -> "35.1". (toLocaleString is slow the first time.)
+  // 24448.9 -> "24,449" ("24 449" in Ukrainian); (35.06, 1) -> "35.1" ("35,1"): the
+  // separators are the page language's (config.text). (toLocaleString is slow the first time.)
   PM.formatNumber = function (value, digits) {
     var parts = Number(value).toFixed(digits || 0).split(".");
-    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, PM.t("numberGroup"));
     if (parts[1] && /^0+$/.test(parts[1])) parts.pop();
-    return parts.join(".");
+    return parts.join(PM.t("numberDecimal"));
   };
 
+  // 50.0, 36.2 -> "50.0000°N, 36.2000°E" ("50,0000° пн. ш., 36,2000° сх. д." in Ukrainian).
   PM.formatLatLng = function (lat, lon) {
-    return Math.abs(lat).toFixed(4) + "\u00B0" + (lat >= 0 ? "N" : "S") + ", " +
-      Math.abs(lon).toFixed(4) + "\u00B0" + (lon >= 0 ? "E" : "W");
+    var decimal = PM.t("numberDecimal");
+    return PM.t("latLon", {
+      lat: Math.abs(lat).toFixed(4).replace(".", decimal), ns: PM.t(lat >= 0 ? "north" : "south"),
+      lon: Math.abs(lon).toFixed(4).replace(".", decimal), ew: PM.t(lon >= 0 ? "east" : "west")
+    });
   };
+
+  // Items joined with the language's " and ".
+  PM.joinAnd = function (items) { return items.join(PM.t("and")); };
 })();

@@ -17,7 +17,7 @@
     if (query.weapon) params.set("weapon", query.weapon);
     if (query.target) params.set("target", query.target);
     if (query.date) params.set("date", query.date);
-    return "/api/verdict?" + params.toString();
+    return PM.apiUrl("/api/verdict?" + params.toString());
   }
 
   function badge(status, label) {
@@ -43,12 +43,17 @@
     var attribution = [source.speaker, source.publisher, PM.dayText(source.date)]
       .filter(Boolean).join(", ");
     var children = [];
-    if (source.quote) children.push(el("blockquote", { text: source.quote }));
+    // A quote stays in the language it was said in, marked so (in the reader's language).
+    var quoteLang = source.quote_lang || "en";
+    if (source.quote) children.push(el("blockquote", { lang: quoteLang, text: source.quote }));
+    if (source.quote && quoteLang !== PM.config.lang) {
+      children.push(el("p", { class: "quote-lang", text: PM.t("quoteIn") }));
+    }
     else if (source.note) children.push(el("p", { class: "note", text: source.note }));
     var line = el("p", { class: "attribution" }, [attribution]);
     if (source.url && /^https?:\/\//.test(source.url)) {
       line.appendChild(document.createTextNode(" \u00B7 "));
-      line.appendChild(el("a", { href: source.url, rel: "noopener noreferrer", target: "_blank", text: "source" }));
+      line.appendChild(el("a", { href: source.url, rel: "noopener noreferrer", target: "_blank", text: PM.t("sourceLink") }));
     }
     children.push(line);
     return el("li", {}, children);
@@ -68,23 +73,26 @@
     var facts = el("dl", { class: "facts" });
     if (zone) {
       var zoneText = zone.name + " (" + (PM.config.kinds[zone.kind] || zone.kind) + ")";
-      fact(facts, "Zone", zoneText);
-      if (zone.status !== data.status) fact(facts, "Zone status", PM.statusLabel(zone.status));
+      fact(facts, PM.t("factZone"), zoneText);
+      if (zone.status !== data.status) fact(facts, PM.t("factZoneStatus"), PM.statusLabel(zone.status));
     } else {
-      fact(facts, "Zone", "None: outside the area the policy covers");
+      fact(facts, PM.t("factZone"), PM.t("noZone"));
     }
     if (data.policy) {
-      fact(facts, "Policy", data.policy.title);
-      fact(facts, "In force", data.policy.when);
-      fact(facts, "How sure", PM.config.confidence[data.policy.confidence]);
+      fact(facts, PM.t("factPolicy"), data.policy.title);
+      fact(facts, PM.t("factInForce"), data.policy.when);
+      fact(facts, PM.t("factHowSure"), PM.config.confidence[data.policy.confidence]);
     }
     var q = data.query || {};
     var weapon = PM.config.weapons.filter(function (w) { return w.slug === q.weapon; })[0];
     var target = PM.config.targets.filter(function (t) { return t.slug === q.target; })[0];
-    fact(facts, "Asked for", (weapon ? weapon.name : "any US weapon") + ", " +
-      (target ? target.name.charAt(0).toLowerCase() + target.name.slice(1) : "any target") + ", on " + PM.dayText(q.date || query.date));
+    fact(facts, PM.t("factAskedFor"), PM.t("askedFor", {
+      weapon: weapon ? weapon.name : PM.t("anyWeapon"),
+      target: target ? target.name.charAt(0).toLowerCase() + target.name.slice(1) : PM.t("anyTarget"),
+      date: PM.dayText(q.date || query.date)
+    }));
     if (data.distance_to_border_km !== null && data.distance_to_border_km !== undefined) {
-      fact(facts, "To the border", PM.formatNumber(data.distance_to_border_km, 1) + " km from the Ukraine\u2013Russia border");
+      fact(facts, PM.t("factToBorder"), PM.t("toBorder", { km: PM.formatNumber(data.distance_to_border_km, 1) }));
     }
     return facts;
   }
@@ -102,15 +110,15 @@
       parts.push(el("h3", { text: heading }));
       parts.push(el("ul", { class: className }, items.map(item)));
     }
-    list(data.reasons, "Why", "reasons", function (reason) {
+    list(data.reasons, PM.t("why"), "reasons", function (reason) {
       return el("li", { "data-code": reason.code, text: reason.text });
     });
-    list(data.nearby, "Nearby", "reasons nearby", function (item) {
-      return el("li", {}, [item.name + ": " + PM.statusLabel(item.status) +
-        ", " + PM.formatNumber(item.distance_km, 1) + " km away"]);
+    list(data.nearby, PM.t("nearby"), "reasons nearby", function (item) {
+      return el("li", {}, [PM.t("nearbyItem", { name: item.name, status: PM.statusLabel(item.status),
+        km: PM.formatNumber(item.distance_km, 1) })]);
     });
-    list(data.assumptions, "Assumptions that apply", "assumption-list", assumptionItem);
-    list(data.sources, "What the sources say", "verdict-sources", sourceItem);
+    list(data.assumptions, PM.t("assumptionsApply"), "assumption-list", assumptionItem);
+    list(data.sources, PM.t("sourcesSay"), "verdict-sources", sourceItem);
     return parts;
   }
 
@@ -126,17 +134,19 @@
     body.setAttribute("data-target", q.target || "");
     body.setAttribute("data-date", q.date || query.date || "");
 
-    live.textContent = (data.label || PM.statusLabel(status)) + " at " +
-      (query.label || PM.formatLatLng(query.point.lat, query.point.lon)) +
-      (zone ? ", in " + zone.name : "") + ". " + mainReason(data.reasons);
+    live.textContent = PM.t(zone ? "liveAtZone" : "liveAt", {
+      status: data.label || PM.statusLabel(status),
+      where: query.label || PM.formatLatLng(query.point.lat, query.point.lon),
+      zone: zone ? zone.name : ""
+    }) + ". " + mainReason(data.reasons);
   }
 
   function renderError(error) {
     PM.clear(body);
     body.removeAttribute("data-status");
     var message = error.status === 404
-      ? "The verdict service is not available yet."
-      : "Could not get a verdict: " + error.message;
+      ? PM.t("verdictMissing")
+      : PM.t("verdictFailed", { error: error.message });
     body.appendChild(el("p", { class: "verdict-error", role: "alert", text: message }));
     live.textContent = message;
   }
@@ -147,7 +157,7 @@
     var ticket = ++counter;
     body.setAttribute("aria-busy", "true");
     if (!body.querySelector(".status-badge")) {
-      PM.clear(body).appendChild(el("p", { class: "loading", text: "Asking\u2026" }));
+      PM.clear(body).appendChild(el("p", { class: "loading", text: PM.t("asking") }));
     }
     return PM.getJSON(verdictUrl(query)).then(function (data) {
       if (ticket !== counter) return null;
@@ -164,8 +174,7 @@
 
   PM.clearVerdict = function () {
     counter++;
-    PM.clear(body).appendChild(el("p", { class: "placeholder",
-      text: "Choose a point to see whether US-provided weapons may be used there under the policy in force, and why." }));
+    PM.clear(body).appendChild(el("p", { class: "placeholder", text: PM.t("verdictPlaceholder") }));
     body.removeAttribute("data-status");
   };
 

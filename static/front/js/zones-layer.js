@@ -63,7 +63,7 @@
         script.onload = resolve;
         script.onerror = function () {
           plugin = null;
-          reject(new Error("The vector tile drawing script did not load."));
+          reject(new Error(PM.t("vectorTilesFailed")));
         };
         document.head.appendChild(script);
       });
