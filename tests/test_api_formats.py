@@ -34,6 +34,8 @@ QUERIES = [
     "date=2026-01-01&bbox=35,49,40,52&simplify=500",
     "date=2024-05-01&kind=ukraine&simplify=2000",
     "date=2024-11-20&simplify=100000",
+    "date=2024-05-30&bbox=36,50,37.5,51&clip=1",  # the page's "zones on screen"
+    "date=2024-06-20&lang=uk",  # names in Ukrainian, as the GeoJSON gives them
 ]
 LISTS = ("permitted_weapons", "prohibited_weapons", "permitted_targets", "prohibited_targets")
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -258,7 +260,8 @@ def test_it_is_cached_and_rewritten_byte_for_byte(client, fmt):
     first = get(client, url)
     snap = snapshot.current()
     policy_id = snap.policy_on(dt.date(2024, 5, 30)).id
-    key = ("zones-file", fmt, policy_id, "counter-fire", (36.12, 50.0, 36.79, 51.0), 0.0)
+    box = (36.12, 50.0, 36.79, 51.0)
+    key = ("zones-file", fmt, policy_id, "counter-fire", box, 0.0, False, None)
     assert cache_for(snap).get(key).content == first.content
     hit = get(client, url.replace("36.123", "36.121"))  # snapped to the same box
     assert hit.content == first.content and hit["ETag"] == first["ETag"]

@@ -122,6 +122,45 @@ def test_it_filters_by_bbox(client):
     assert collection(client, "?bbox=10,40,12,42")["features"] == []
 
 
+def test_clip_cuts_each_zone_to_the_box(client):
+    """The download of the zones on screen holds what is on screen, not all of Russia."""
+    box_ = shapely.geometry.box(36, 50, 37.5, 51)
+    whole = by_slug(collection(client, "?bbox=36,50,37.5,51&simplify=500"))
+    cut = by_slug(collection(client, "?bbox=36,50,37.5,51&simplify=500&clip=1"))
+    assert list(cut) == list(whole) == ["counter-fire-kharkiv", "ukraine"]
+    for slug, feature in cut.items():
+        shape = shapely.geometry.shape(feature["geometry"])
+        assert feature["geometry"]["type"] == "MultiPolygon"
+        assert shape.is_valid and not shape.is_empty
+        assert box_.buffer(1e-9).contains(shape), slug
+        full = shapely.geometry.shape(whole[slug]["geometry"])
+        assert shape.area < full.area
+        assert shape.area == pytest.approx(full.intersection(box_).area, rel=0.01)
+        # The properties stay the whole zone's.
+        assert feature["properties"] == whole[slug]["properties"]
+    # Russia beyond the counter-fire area, on a view north of Kharkiv: a piece, not the country.
+    query = "?bbox=36,50,38,52&clip=1"
+    russia = by_slug(collection(client, query))["deep-strike-russia"]
+    points = [xy for polygon in polygons(russia["geometry"]) for xy in polygon[0]]
+    assert 36 <= min(x for x, _ in points) and max(x for x, _ in points) <= 38
+    assert 50 <= min(y for _, y in points) and max(y for _, y in points) <= 52
+    whole_size = len(get(client, f"/api/zones.geojson?date={FIRST_DAY}&bbox=36,50,38,52").content)
+    cut_size = len(
+        get(client, f"/api/zones.geojson?date={FIRST_DAY}&bbox=36,50,38,52&clip=1").content
+    )
+    assert cut_size < whole_size / 5, (cut_size, whole_size)
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [("clip=1", "clip"), ("clip=maybe&bbox=36,50,37,51", "clip")],
+)
+def test_clip_refuses_what_it_cannot_use(client, query, field):
+    response = get(client, f"/api/zones.geojson?date={FIRST_DAY}&{query}")
+    assert response.status_code == 400
+    assert json.loads(response.content)["field"] == field
+
+
 def test_it_simplifies_for_display_and_keeps_geometry_valid(client):
     full = get(client, "/api/zones.geojson?date=2024-05-30").content
     light = get(client, "/api/zones.geojson?date=2024-05-30&simplify=500").content

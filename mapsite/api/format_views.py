@@ -5,9 +5,11 @@ from that export's body (mapsite/api/formats.py), and cached per data version.
 """
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
-from mapsite.api import formats, openapi, views
+from mapsite.api import formats, lang, openapi, views
 from mapsite.api.responses import api_endpoint, cached, serve
+from mapsite.languages import DEFAULT
 from mapsite.zones import snapshot
 
 
@@ -54,19 +56,21 @@ ZONE_FILES = openapi.Operation(
 @openapi.documented(ZONE_FILES)
 def zones_file(request: HttpRequest, format: str) -> HttpResponse:  # noqa: A002 (the URL's name)
     file_format = formats.FORMATS[format]
-    day, kind, bbox, simplify, download = views.ZONES.query.parse(request.GET)
+    day, kind, bbox, simplify, download, clip, asked = views.ZONES.query.parse(request.GET)
     snap = snapshot.current()
     policy = snap.policy_on(day)
     policy_id = policy.id if policy else None
 
     def render() -> bytes:
-        collection = views.zones_body(snap, policy_id, kind, bbox, simplify)
-        return formats.write_zones(collection.content, file_format)
+        collection = views.zones_body(snap, policy_id, kind, bbox, simplify, clip, asked)
+        with translation.override(asked or DEFAULT):  # the labels in the names' language
+            return formats.write_zones(collection.content, file_format)
 
-    body = cached(snap, ("zones-file", format, policy_id, kind, bbox, simplify), render)
+    key = ("zones-file", format, policy_id, kind, bbox, simplify, clip, asked)
+    body = cached(snap, key, render)
     name = filename(day, format)
     response = serve(request, body, file_format.content_type, filename=name if download else None)
     if not download and response.status_code == 200:
         # A file all the same: saved from the browser, it keeps the dated name.
         response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return lang.content_language(response, asked)

@@ -116,6 +116,9 @@ SELECT '{{"type":"Feature","id":' || to_json(z.slug)::text || ',"geometry":' || 
  ORDER BY z.slug
 """
 COLLECTION_START = b'{"type":"FeatureCollection","features":['
+# The box of a `bbox` parameter, and a zone's shape cut to it (its areas only, kept multi).
+BOX = "ST_MakeEnvelope(%(minlon)s, %(minlat)s, %(maxlon)s, %(maxlat)s, 4326)"
+CLIPPED = f"ST_Multi(ST_CollectionExtract(ST_Intersection(z.geom, {BOX}), 3))"
 COLLECTION_END = b"]}"
 
 
@@ -137,11 +140,15 @@ def _encode(text: str | None) -> bytes | None:
     return None if text is None else text.encode()
 
 
-def _zone_features(where: list[str], params: dict, simplify: float) -> list[bytes]:
+def _zone_features(
+    where: list[str], params: dict, simplify: float, clip: bool = False
+) -> list[bytes]:
     """The published zones matching `where`, by slug, as pieces of JSON: each feature's
-    pieces follow a comma (b",")."""
+    pieces follow a comma (b","). `clip`: each shape cut to the box in `params`."""
     geometry = "f.geometry"
-    if simplify > 0:
+    if clip:
+        geometry = display_geometry(CLIPPED, simplify > 0) + "::text"
+    elif simplify > 0:
         geometry = display_geometry("z.geom", True) + "::text"
     sql = FEATURES_SQL.format(public=public_sql("z"), where=" AND ".join(where), geometry=geometry)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -166,20 +173,19 @@ def zones_collection(
     kind: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     simplify: float = 0,
+    clip: bool = False,
 ) -> bytes:
-    """The published zones of one policy version, as a FeatureCollection."""
+    """The published zones of one policy version, as a FeatureCollection: those meeting
+    `bbox`, whole or (`clip`) cut to it."""
     where = ["z.policy_id = %(policy)s"]
     params: dict = {"policy": policy_id}
     if kind:
         where.append("z.kind = %(kind)s")
         params["kind"] = kind
     if bbox:
-        where.append(
-            "ST_Intersects(z.geom, ST_MakeEnvelope(%(minlon)s, %(minlat)s, "
-            "%(maxlon)s, %(maxlat)s, 4326))"
-        )
+        where.append(f"ST_Intersects(z.geom, {BOX})")
         params.update(zip(("minlon", "minlat", "maxlon", "maxlat"), bbox, strict=True))
-    pieces = _zone_features(where, params, simplify)
+    pieces = _zone_features(where, params, simplify, clip=clip and bbox is not None)
     return b"".join([COLLECTION_START, *pieces[1:], COLLECTION_END])
 
 

@@ -105,6 +105,12 @@ ZONES = Operation(
         BBOX,
         SIMPLIFY,
         params.Flag("download", "1 (or true, yes): send as an attachment; 0, false, no: not."),
+        params.Flag(
+            "clip",
+            "1 (or true, yes): cut each zone's shape to the bbox (which it then needs), as for"
+            " a download of the zones on screen; the properties stay the whole zone's"
+            " (area_km2 included). 0, false, no (the default): whole shapes.",
+        ),
         params.LANG,
     ),
 )
@@ -113,24 +119,30 @@ ZONES = Operation(
 @api_endpoint
 @documented(ZONES)
 def zones(request: HttpRequest) -> HttpResponse:
-    day, kind, bbox, simplify, download, asked = ZONES.query.parse(request.GET)
+    day, kind, bbox, simplify, download, clip, asked = ZONES.query.parse(request.GET)
     snap = snapshot.current()
     policy = snap.policy_on(day)
-    body = english = zones_body(snap, policy.id if policy else None, kind, bbox, simplify)
-    if asked is not None:
-        key = ("zones", policy.id if policy else None, kind, bbox, simplify, asked)
-        in_language = snap.in_language(asked)
-        body = cached(snap, key, lambda: lang.zones_in(english.content, in_language, asked))
+    body = zones_body(snap, policy.id if policy else None, kind, bbox, simplify, clip, asked)
     filename = f"kharkiv-policy-zones-{day.isoformat()}.geojson" if download else None
     return lang.content_language(serve(request, body, GEOJSON, filename=filename), asked)
 
 
-def zones_body(snap, policy_id: int | None, kind, bbox, simplify) -> Body:
-    """The zones export's body, cached per data version: what the file formats convert."""
+def zones_body(snap, policy_id: int | None, kind, bbox, simplify, clip=False, asked=None) -> Body:
+    """The zones export's body (in the language `asked`, if any), cached per data version:
+    what the file formats convert."""
+    if clip and bbox is None:
+        raise BadParam("clip", "clip cuts the zones to a bbox: give bbox too, or leave clip out")
+    shape = (policy_id, kind, bbox, simplify, clip)
+    english = cached(
+        snap, ("zones", *shape), lambda: geojson.zones_collection(*shape[:4], clip=clip)
+    )
+    if asked is None:
+        return english
+    in_language = snap.in_language(asked)
     return cached(
         snap,
-        ("zones", policy_id, kind, bbox, simplify),
-        lambda: geojson.zones_collection(policy_id, kind, bbox, simplify),
+        ("zones", *shape, asked),
+        lambda: lang.zones_in(english.content, in_language, asked),
     )
 
 

@@ -140,13 +140,13 @@ def url_templates() -> dict:
     fills in (encoded)."""
     return {
         "zones": reverse("api:zones") + "?date={date}&simplify={simplify}",
-        "download": reverse("api:zones") + "?date={date}&bbox={bbox}&download=1",
+        "download": reverse("api:zones") + "?date={date}&bbox={bbox}&clip=1&download=1",
         "layer": reverse("api:layer", args=["{layer}"]).replace("%7B", "{").replace("%7D", "}")
         + "?simplify={simplify}",
         # The download menu's other formats (GDAL files of the same zones), download-<fmt>.
         **{
             f"download-{fmt}": reverse("api:zones_file", args=[fmt])
-            + "?date={date}&bbox={bbox}&download=1"
+            + "?date={date}&bbox={bbox}&clip=1&download=1"
             for fmt in formats.FORMATS
         },
     }
