@@ -122,6 +122,43 @@ def test_quotes_stay_in_english_and_are_marked_so(client):
     assert 'class="quote-lang"' not in en, "no mark where the page is in the quote's language"
 
 
+# Words a Ukrainian or Russian page may show in Latin letters: names of systems and formats,
+# and the switch's own "English".
+LATIN_KEPT = {"ATACMS", "GMLRS", "HIMARS", "GeoJSON", "GeoPackage", "KML", "FlatGeobuf", "English"}
+
+
+def _own_words(html: str) -> list[str]:
+    """The page's text, less what stays English on purpose: scripts and styles, quotes and
+    notes (marked lang="en"), and who said them."""
+    for pattern in (
+        r"<script.*?</script>", r"<style.*?</style>", r"<blockquote.*?</blockquote>",
+        r'<span lang="en">.*?</span></span>', r'<p class="attribution">.*?</p>',
+    ):  # fmt: skip
+        html = re.sub(pattern, " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", "\n", html)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["uk", "ru"])
+def test_the_page_and_its_data_are_worded_in_the_language(client, lang):
+    """The header's version, the legend, the zone table, the changes and the assumptions:
+    each from the data's or the vocabulary's translation, no English left."""
+    html = _page(client, f"/?date=2024-05-30&lang={lang}").content.decode()
+    english = [
+        line
+        for line in _own_words(html)
+        if re.search(r"[A-Za-z]{4,}", line)
+        and not re.search(r"[А-Яа-яІіЇїЄєҐґЁё]", line)
+        and not set(re.findall(r"[A-Za-z]{4,}", line)) <= LATIN_KEPT
+    ]
+    assert english == [], english[:10]
+    config = _config(html)
+    assert all(re.search(r"[А-Яа-я]", change["name"]) for change in config["changes"])
+    english_labels = {"Permitted", "Conditional", "Prohibited"}
+    assert not english_labels & {change["to_label"] for change in config["changes"]}
+
+
 @pytest.mark.django_db
 def test_city_labels_use_geonames_cyrillic_names(client):
     names = {

@@ -186,7 +186,8 @@ def test_it_draws_weapon_reach_from_the_border_and_from_a_launch_point(
     control.uncheck()
     page.get_by_label(GMLRS_LABEL).uncheck()
     page.wait_for_selector("path.reach", state="detached")
-    # A launch point dropped in Ukraine gets a ring per weapon.
+    # A launch point dropped in Ukraine gets a ring per weapon, and the legend explains them.
+    assert not page.is_visible("#legend-launch")
     page.click("#drop-launch")
     assert page.get_attribute("#drop-launch", "aria-pressed") == "true"
     click_at(page, *KHARKIV)
@@ -194,6 +195,8 @@ def test_it_draws_weapon_reach_from_the_border_and_from_a_launch_point(
     page.wait_for_selector("path.reach--atacms", state="attached")
     assert "Launch point" in page.inner_text("#launch-body")
     assert "from launch point" in " ".join(page.locator(".reach-label").all_inner_texts())
+    assert page.is_visible("#legend-launch .launch-marker")
+    assert "Your launch point: the rings around it" in page.inner_text("#legend-launch")
     assert page.get_attribute("#drop-launch", "aria-pressed") == "false"
     page.wait_for_function("() => location.search.includes('launch=49.9')")
     # With a point chosen, the panel says which weapons reach it from the launch point.
@@ -204,6 +207,7 @@ def test_it_draws_weapon_reach_from_the_border_and_from_a_launch_point(
     screenshot(page, "map_launch_point")
     # A launch point in Russia is refused.
     page.click("#clear-launch")
+    assert not page.is_visible("#legend-launch")
     page.click("#drop-launch")
     click_at(page, 51.2, 37.8)
     page.wait_for_selector("#launch-body .verdict-error")
@@ -276,7 +280,7 @@ def test_it_links_a_geojson_download_of_the_zones_on_screen(
     open_map(page, loaded_live_server.url, "?date=2024-05-01")
     href = page.get_attribute("#download-link", "href")
     assert href.startswith("/api/zones.geojson?date=2024-05-01&bbox=")
-    assert href.endswith("&download=1")
+    assert href.endswith("&clip=1&download=1")
     with urllib.request.urlopen(loaded_live_server.url + href) as response:
         assert "attachment" in response.headers["Content-Disposition"]
         assert response.headers["Content-Type"].startswith("application/geo+json")

@@ -38,6 +38,7 @@ LATER_SCRIPTS = [
     "text",
     "address-bar",
     "map-layers",
+    "map-labels",
     "reach-rings",
     "launch-point",
     "verdict-panel",
@@ -62,6 +63,7 @@ def _changes(snap, policies) -> list[dict]:
     if key in snap.responses:
         return snap.responses[key]
     changes = []
+    names = {zone.slug: zone.name for zone in snap.zones.values()}  # in the snapshot's language
     for before, policy in zip(policies, policies[1:], strict=False):
         for slug, name, status, was in Zone.objects.status_changes(before.id, policy.id):
             changes.append(
@@ -69,11 +71,11 @@ def _changes(snap, policies) -> list[dict]:
                     "policy": policy.slug,
                     "date": vocabulary.iso_day(policy.effective_from),
                     "zone": slug,
-                    "name": name,
+                    "name": names.get(slug, name),
                     "from_status": was,
                     "to_status": status,
-                    "from_label": vocabulary.STATUS[was].label,
-                    "to_label": vocabulary.STATUS[status].label,
+                    "from_label": vocabulary.status_label(was),
+                    "to_label": vocabulary.status_label(status),
                 }
             )
     snap.responses[key] = changes
@@ -123,9 +125,9 @@ def _zone_rows(snap) -> list[dict]:
             "slug": z.slug,
             "name": z.name,
             "kind": z.kind,
-            "kind_label": vocabulary.KIND_LABEL[z.kind],
+            "kind_label": vocabulary.kind_label(z.kind),
             "status": z.status,
-            "status_label": vocabulary.STATUS[z.status].label,
+            "status_label": vocabulary.status_label(z.status),
             "policy": z.policy_slug,
             "area_km2": z.area_km2,
             "depth_km": z.depth_km,
@@ -155,8 +157,8 @@ def _assumptions(snap) -> list[dict]:
     for assumption in Assumption.objects.order_by("pk"):
         shown = sorted(depths.get(assumption.slug, ()))
         depth = shown[0] if len(shown) == 1 else None
-        row = {"title": assumption.title, "unit": assumption.unit}
-        row["statement"] = assumption.render(depth)
+        row = {"title": assumption.translated("title", snap.lang), "unit": assumption.unit}
+        row["statement"] = assumption.render(depth, snap.lang)
         row["value"] = assumption.shown_value(depth)
         rows.append(row)
     return rows
@@ -265,7 +267,8 @@ def _index(request: HttpRequest, embedded: bool = False) -> HttpResponse:
     page = pages.get(key)
     if page is None:
         with translation.override(view["lang"]):
-            rendered = _render_page(request, snap, view, embedded, kept)
+            in_language = snap.in_language(view["lang"])
+            rendered = _render_page(request, in_language, view, embedded, kept)
         if len(pages) >= PAGES_KEPT:
             pages.clear()
         # The nonce is 128 random bits: it occurs in the page only where the template put it.

@@ -73,6 +73,7 @@
     state.launch = point ? { lat: point.lat, lon: point.lon } : null;
     drawLaunch(PM.view.layers.launch, state.launch);
     $("clear-launch").hidden = !state.launch;
+    $("legend-launch").hidden = !state.launch;
     PM.showLaunchInfo();
     PM.updateLinks();
   };

@@ -92,6 +92,7 @@
       setTimeout(function () {
         addLayerControl(map, tiles, view);
         view.addExtras();
+        PM.setupLabelCollisions(map);
         setTimeout(function () {
           PM.showBorderReach(map, view.layers.reach);
           container.setAttribute("data-ready", "true");
