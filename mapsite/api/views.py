@@ -107,9 +107,10 @@ ZONES = Operation(
         params.Flag("download", "1 (or true, yes): send as an attachment; 0, false, no: not."),
         params.Flag(
             "clip",
-            "1 (or true, yes): cut each zone's shape to the bbox (which it then needs), as for"
-            " a download of the zones on screen; the properties stay the whole zone's"
-            " (area_km2 included). 0, false, no (the default): whole shapes.",
+            "1 (or true, yes): cut each zone's shape to the bbox, as for a download of the"
+            " zones on screen; the properties stay the whole zone's (area_km2 included)."
+            " Without a bbox there is nothing to cut to, and the shapes are whole."
+            " 0, false, no (the default): whole shapes.",
         ),
         params.LANG,
     ),
@@ -130,8 +131,7 @@ def zones(request: HttpRequest) -> HttpResponse:
 def zones_body(snap, policy_id: int | None, kind, bbox, simplify, clip=False, asked=None) -> Body:
     """The zones export's body (in the language `asked`, if any), cached per data version:
     what the file formats convert."""
-    if clip and bbox is None:
-        raise BadParam("clip", "clip cuts the zones to a bbox: give bbox too, or leave clip out")
+    clip = clip and bbox is not None  # nothing to cut to without a box
     shape = (policy_id, kind, bbox, simplify, clip)
     english = cached(
         snap, ("zones", *shape), lambda: geojson.zones_collection(*shape[:4], clip=clip)
