@@ -8,8 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "static" / "front" / "js"
 TEMPLATE = ROOT / "templates" / "front" / "index.html"
-# The head's scripts draw the first view's zones before the rest of the page has loaded;
-# deferred, so that none blocks the first paint (the map is created at DOMContentLoaded).
+# The first scripts draw the first view's zones before the rest of the page has loaded: the
+# head's one (async, so that it blocks neither the first paint nor the parser) and those it
+# loads at once (views.FIRST_SCRIPTS), which the head preloads.
 HEAD_SCRIPTS = ["startup.js", "zones-layer.js"]
 JS_MAX_LINES = 80
 PY_MAX_LINES = 60
@@ -68,12 +69,18 @@ def _js_functions(source: str) -> list[tuple[int, int]]:
 
 
 def test_the_page_loads_every_script_the_head_ones_first_and_the_rest_after_the_zones():
-    from mapsite.front.views import LATER_SCRIPTS
+    from mapsite.front.views import FIRST_SCRIPTS, LATER_SCRIPTS
 
-    tags = re.findall(
-        r"<script src=\"\{% static 'front/js/([\w-]+\.js)' %\}\"( defer)?>", TEMPLATE.read_text()
+    template = TEMPLATE.read_text()
+    tags = re.findall(r"<script src=\"\{% static '([\w/.-]+)' %\}\"( async)?>", template)
+    assert tags == [("front/js/startup.js", " async")]  # no other script tag in the page
+    assert (
+        '{% for src in config.firstScripts %}<link rel="preload" href="{{ src }}" as="script">'
+        in template
     )
-    assert [name for name, defer in tags] == HEAD_SCRIPTS and all(d for _, d in tags)
+    first = [path.rsplit("/", 1)[1] for path in FIRST_SCRIPTS if path.startswith("front/js/")]
+    assert ["startup.js", *first] == HEAD_SCRIPTS
+    assert FIRST_SCRIPTS[-2:] == ["leaflet/leaflet.js", "leaflet/leaflet.extras.js"]
     later = [f"{name}.js" for name in LATER_SCRIPTS]
     assert sorted(HEAD_SCRIPTS + later) == sorted(p.name for p in SCRIPTS.glob("*.js"))
     assert later[-1] == "page.js"  # it starts the page, once the others are defined

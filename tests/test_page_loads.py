@@ -12,7 +12,9 @@ def test_it_serves_the_page_with_leaflet_from_our_own_static_files(client):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
+    # startup.js loads Leaflet itself, as the head preloads it.
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    scripts += re.findall(r'<link rel="preload" href="([^"]+)" as="script">', html)
     styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     assert any("leaflet/leaflet" in src for src in scripts)
     assert all(src.startswith("/static/") for src in scripts + styles), scripts + styles

@@ -31,7 +31,11 @@ PLACE_CANDIDATES = 400
 PLACE_LIMIT = 120
 PLACE_SPACING_KM = 12.0
 PAGE_MAX_AGE = 60  # seconds a browser may keep the map page (its default date is today)
-# The page's scripts after the head's two (startup.js, zones-layer.js), in the order they run:
+# What startup.js (the head's one script) loads at once, in this order, and the event it
+# then fires for django-leaflet to create the map (the template's leaflet_map loadevent).
+FIRST_SCRIPTS = ["front/js/zones-layer.js", "leaflet/leaflet.js", "leaflet/leaflet.extras.js"]
+MAP_START_EVENT = "policymap:leaflet"
+# The page's scripts after the first ones (startup.js, FIRST_SCRIPTS), in the order they run:
 # startup.js adds them once the first zones are drawn, so that nothing competes with Leaflet
 # and the zones for the browser's connections. page.js, last, starts the page.
 LATER_SCRIPTS = [
@@ -218,6 +222,8 @@ def _page_config(snap, steps, view) -> dict:
         if tiles_page.drawn_from_tiles(snap, shown["policy"])
         else permalink.first_zones(view),
         "tiles": tiles_page.config(snap),
+        "firstScripts": [static(path) for path in FIRST_SCRIPTS],
+        "mapStartEvent": MAP_START_EVENT,
         "scripts": [static(f"front/js/{name}.js") for name in LATER_SCRIPTS],
         "firstLayers": permalink.first_layers(view),
         "weapons": _weapons(snap),
@@ -318,6 +324,7 @@ def _render_page(
         "favicon": vocabulary.favicon_url(),
         "css_variables": vocabulary.css_variables(),
         "embedded": embedded,
+        "map_start_event": MAP_START_EVENT,
         "site_name": page_text.site_name(),
         "page_title": page_text.page_title(),
         "social": social.tags(request, snap, view, page_text.site_name()),

@@ -1,9 +1,10 @@
-/* Start-up, in the head: the page's one global (window.PolicyMap, PM in every script), the
-   map config the server wrote into #map-config, GETs, and the first view's zones. It asks
-   for the zones the server named for the first view at once and draws them as soon as
-   django-leaflet has created the map (at DOMContentLoaded: every head script is deferred,
-   so none blocks the first paint), with zones-layer.js; the page's other scripts are added
-   after that. */
+/* Start-up, the head's one script (async): the page's one global (window.PolicyMap, PM in
+   every script), the map config the server wrote into #map-config, GETs, and the first
+   view's zones. It asks for the zones the server named for the first view at once, loads
+   zones-layer.js and Leaflet (config.firstScripts) as soon as they arrive, and has
+   django-leaflet create the map once both Leaflet and the map's element are there, not
+   when the whole page is parsed; the page's other scripts are added after the first
+   zones are drawn. */
 (function () {
   "use strict";
   var PM = (window.PolicyMap = window.PolicyMap || {});
@@ -111,9 +112,34 @@
   // Should the map never start, the page still gets its scripts once it has loaded.
   window.addEventListener("load", afterFirstFrame, { once: true });
 
-  // django-leaflet creates the map at DOMContentLoaded (loadevent), after the deferred
-  // head scripts have run, and says so.
-  // PM.createZones is zones-layer.js's, the head script after this one.
+  // config.firstScripts, in order, each as soon as it arrives (async = false: in the order
+  // given, and without waiting for the page to be parsed).
+  var firstScripts = PM.config.firstScripts;
+  var leafletLoaded = false;
+  firstScripts.forEach(function (src, index) {
+    var script = document.createElement("script");
+    script.src = src;
+    script.async = false;
+    if (index === firstScripts.length - 1) {
+      script.addEventListener("load", function () { leafletLoaded = true; startMap(); });
+    }
+    document.head.appendChild(script);
+  });
+
+  // django-leaflet's script after the map's element defines window.loadmapmap and creates
+  // the map on config.mapStartEvent: fired once Leaflet has loaded and that script has run
+  // (else once the page is parsed).
+  var mapStarted = false;
+  function startMap() {
+    if (mapStarted || !leafletLoaded) return;
+    if (typeof window.loadmapmap !== "function" && document.readyState === "loading") return;
+    mapStarted = true;
+    window.dispatchEvent(new Event(PM.config.mapStartEvent));
+  }
+  document.addEventListener("readystatechange", startMap);
+
+  // django-leaflet says when it has created the map.
+  // PM.createZones is zones-layer.js's, the first of config.firstScripts.
   window.addEventListener("map:init", function (event) {
     var map = PM.map = event.detail.map;
     map.setView([first.center.lat, first.center.lon], first.zoom, { animate: false });
