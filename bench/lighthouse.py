@@ -33,6 +33,7 @@ CHROME_FLAGS = "--headless=new --no-sandbox " + " ".join(
     flag for flag in servers.CHROMIUM_ARGS if flag != "--no-sandbox"
 )
 RUN_SECONDS = 300
+ATTEMPTS = 2  # a run Lighthouse itself gives up on is tried once more
 
 
 def tile_patterns() -> list[str]:
@@ -71,7 +72,13 @@ def run_once(url: str, form: str, blocked: list[str]) -> dict:
             command.append("--preset=desktop")
         env = {**os.environ, "CHROME_PATH": servers.CHROMIUM, "TMPDIR": folder}
         load = os.getloadavg()[0]
-        subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=RUN_SECONDS)
+        for attempt in range(ATTEMPTS):
+            done = subprocess.run(command, cwd=ROOT, env=env, timeout=RUN_SECONDS)
+            if done.returncode == 0:
+                break
+            # Lighthouse now and then fails to record the trace (NO_NAVSTART): run again.
+            if attempt == ATTEMPTS - 1:
+                raise subprocess.CalledProcessError(done.returncode, command)
         data = json.loads(report.read_text(encoding="utf-8"))
     audits, categories = data["audits"], data["categories"]
     failed = [
