@@ -98,14 +98,17 @@ def instant(value: str) -> dt.datetime:
 
 
 def expected_attributes(properties: dict) -> dict:
-    """What each file carries for a GeoJSON feature's properties."""
+    """What each file carries for a GeoJSON feature's properties (labels as a `lang=`
+    export gives them, else the vocabulary's English)."""
     return {
         "slug": properties["slug"],
         "name": properties["name"],
         "kind": properties["kind"],
-        "kind_label": vocabulary.KIND_LABEL[properties["kind"]],
+        "kind_label": properties.get("kind_label", vocabulary.KIND_LABEL[properties["kind"]]),
         "status": properties["status"],
-        "status_label": vocabulary.STATUS[properties["status"]].label,
+        "status_label": properties.get(
+            "status_label", vocabulary.STATUS[properties["status"]].label
+        ),
         "policy": properties["policy"],
         "policy_title": properties["policy_title"],
         "description": properties["description"],

@@ -176,7 +176,7 @@ def zones_collection(
     clip: bool = False,
 ) -> bytes:
     """The published zones of one policy version, as a FeatureCollection: those meeting
-    `bbox`, whole or (`clip`) cut to it."""
+    `bbox`, whole or (`clip`, which needs a `bbox`) cut to it."""
     where = ["z.policy_id = %(policy)s"]
     params: dict = {"policy": policy_id}
     if kind:
@@ -185,7 +185,7 @@ def zones_collection(
     if bbox:
         where.append(f"ST_Intersects(z.geom, {BOX})")
         params.update(zip(("minlon", "minlat", "maxlon", "maxlat"), bbox, strict=True))
-    pieces = _zone_features(where, params, simplify, clip=clip and bbox is not None)
+    pieces = _zone_features(where, params, simplify, clip=clip)
     return b"".join([COLLECTION_START, *pieces[1:], COLLECTION_END])
 
 

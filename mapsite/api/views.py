@@ -133,9 +133,7 @@ def zones_body(snap, policy_id: int | None, kind, bbox, simplify, clip=False, as
     what the file formats convert."""
     clip = clip and bbox is not None  # nothing to cut to without a box
     shape = (policy_id, kind, bbox, simplify, clip)
-    english = cached(
-        snap, ("zones", *shape), lambda: geojson.zones_collection(*shape[:4], clip=clip)
-    )
+    english = cached(snap, ("zones", *shape), lambda: geojson.zones_collection(*shape))
     if asked is None:
         return english
     in_language = snap.in_language(asked)
