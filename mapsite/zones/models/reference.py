@@ -9,12 +9,15 @@ from mapsite.zones.querysets import DataVersionQuerySet
 
 
 class ReferenceFeature(models.Model):
-    """A reference layer feature: a country, an oblast, the border or the Kharkiv segment."""
+    """A reference layer feature: a country, an oblast, the border or the Kharkiv segment,
+    or a neighbouring country the outline basemap draws as land (never a `country`: the
+    policy's zones are cut from Ukraine and Russia only)."""
 
     class Layer(models.TextChoices):
         COUNTRY = "country", "Country"
         OBLAST = "oblast", "Oblast"
         BORDER = "border", "Border line"
+        NEIGHBOUR = "neighbour", "Neighbouring country (basemap only)"
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)

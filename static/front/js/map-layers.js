@@ -1,6 +1,6 @@
-/* The map's layers around the zones: the outline basemap, the borders, the Kharkiv
-   segment, oblasts, cities and the chosen point; the reach rings come from
-   reach-rings.js and launch-point.js. */
+/* The map's layers around the zones: the outline basemap (Ukraine and Russia, and the
+   neighbouring countries' land), the borders, the Kharkiv segment, oblasts, cities and
+   the chosen point; the reach rings come from reach-rings.js and launch-point.js. */
 (function () {
   "use strict";
   var PM = window.PolicyMap;
@@ -26,14 +26,20 @@
     map.getPane("basemap").style.pointerEvents = "none";
   }
 
+  // Land in one colour, outlined in the same colour: the wide outline closes the gaps
+  // a coarse outline leaves along the borders; the zones above draw the exact lines.
+  function land(map, colour) {
+    return L.geoJSON(null, {
+      pane: "basemap", interactive: false,
+      style: { color: colour, weight: 12, lineJoin: "round", fillColor: colour, fillOpacity: 1 }
+    }).addTo(map);
+  }
+
   function createLayerGroups(map) {
     return {
-      // Land in one colour, outlined in the same colour: the wide outline closes the gaps
-      // a coarse outline leaves along the borders; the zones above draw the exact lines.
-      basemap: L.geoJSON(null, {
-        pane: "basemap", interactive: false,
-        style: { color: COLOURS.land, weight: 12, lineJoin: "round", fillColor: COLOURS.land, fillOpacity: 1 }
-      }).addTo(map),
+      basemap: land(map, COLOURS.land),
+      // The neighbouring countries, land in a neutral colour (no part of the policy).
+      neighbours: land(map, COLOURS["neighbour-land"]),
       zones: PM.zones.group,
       changed: PM.zones.changed,
       oblasts: L.geoJSON(null, {
@@ -75,14 +81,20 @@
   // The outline basemap (land over a sea-coloured background), drawn under the tiles.
   // Online tiles hide it, so it is fetched only once they fail or are switched off;
   // the zones above it carry the detail, so it is coarse (the server's first-view URL).
+  // The neighbours come after Ukraine and Russia and are drawn beneath them, so that
+  // these cover the neighbours' coarser edges; without them the outline still shows both.
   function outlineBasemap(map, layers) {
     var requested = false;
+    var urls = PM.config.firstLayers;
     return function showOutlineBasemap() {
       if (requested) return;
       requested = true;
-      PM.getJSON(PM.config.firstLayers.countries).then(function (data) {
+      PM.getJSON(urls.countries).then(function (data) {
         layers.basemap.addData(data);
         map.getContainer().setAttribute("data-basemap", "outline");
+        return PM.getJSON(urls.neighbours).then(function (other) {
+          layers.neighbours.addData(other).bringToBack();
+        }, function () {});
       }).catch(function () { requested = false; });
     };
   }

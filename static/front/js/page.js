@@ -36,8 +36,13 @@
     });
   }
 
-  // Online tiles, with the bundled outline basemap underneath for when they fail.
-  function createTiles(container, view) {
+  // Online tiles, with the bundled outline basemap underneath for when they fail. Tiles
+  // that fail with none loaded, or neither load nor fail within 4 s (a stalled network),
+  // are taken off the map, so that panning asks for no more of them, and the outline
+  // basemap is chosen in their place (with its own credit, config.outlineAttribution); the
+  // layer control still offers them, and choosing them again tries them once more.
+  function createTiles(map, outline) {
+    var container = map.getContainer();
     var layer = L.tileLayer(config.tileUrl, {
       attribution: config.tileAttribution,
       referrerPolicy: "strict-origin-when-cross-origin",
@@ -45,21 +50,31 @@
       detectRetina: false
     });
     var loaded = 0;
+    var stall = null;
+    function giveUp() {
+      if (loaded || !map.hasLayer(layer)) return;
+      $("tile-note").hidden = tileNoteDismissed();
+      container.classList.add("tiles-unavailable");
+      map.removeLayer(layer);
+      outline.addTo(map);
+    }
     layer.on("tileload", function () { loaded++; $("tile-note").hidden = true; });
-    layer.on("tileerror", function () {
-      if (!loaded) {
-        $("tile-note").hidden = tileNoteDismissed();
-        container.classList.add("tiles-unavailable");
-        view.showOutlineBasemap();
-      }
-    });
-    return { layer: layer, anyLoaded: function () { return loaded > 0; } };
+    layer.on("tileerror", giveUp);
+    layer.on("add", function () { stall = setTimeout(giveUp, 4000); });
+    layer.on("remove", function () { clearTimeout(stall); });
+    return { layer: layer, outline: outline };
+  }
+
+  // The outline basemap as a choice of the layer control: on the map whenever the tiles
+  // are not, crediting the outline's sources instead of the tiles'.
+  function outlineChoice(view) {
+    var outline = L.layerGroup([], { attribution: config.outlineAttribution });
+    outline.on("add", function () { view.showOutlineBasemap(); });
+    return outline;
   }
 
   function addLayerControl(map, tiles, view) {
     var layers = view.layers;
-    var outlineOnly = L.layerGroup();
-    outlineOnly.on("add", function () { view.showOutlineBasemap(); });
     var overlays = {};
     overlays[PM.t("layerZones")] = layers.zones;
     overlays[PM.t("layerChanged")] = layers.changed;
@@ -73,7 +88,7 @@
     overlays[PM.t("layerLaunch")] = layers.launch;
     var basemaps = {};
     basemaps[PM.t("layerTiles")] = tiles.layer;
-    basemaps[PM.t("layerOutline")] = outlineOnly;
+    basemaps[PM.t("layerOutline")] = tiles.outline;
     L.control.layers(basemaps, overlays, {
       collapsed: true, position: "topright"
     }).addTo(map);
@@ -83,12 +98,10 @@
   // control once they are drawn.
   function setupBackground(map, view) {
     var container = map.getContainer();
-    var tiles = createTiles(container, view);
+    var tiles = createTiles(map, outlineChoice(view));
     // In three tasks, none of them long.
     function addBackground() {
       tiles.layer.addTo(map);
-      // Tiles that neither load nor fail (a stalled network) also bring the outline basemap.
-      setTimeout(function () { if (!tiles.anyLoaded()) view.showOutlineBasemap(); }, 4000);
       setTimeout(function () {
         addLayerControl(map, tiles, view);
         view.addExtras();
