@@ -11,8 +11,8 @@ from django.db import connection
 from pyproj import Geod
 from shapely.geometry import shape
 
+from mapsite.zones.bundled_files import normalise_quote
 from mapsite.zones.engine import verdict_at
-from mapsite.zones.loader import normalise_quote
 from mapsite.zones.models import Policy, ReferenceFeature, Source, WeaponSystem, Zone
 
 ROOT = Path(__file__).resolve().parent.parent

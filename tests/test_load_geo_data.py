@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from mapsite.zones import loader
+from mapsite.zones import bundled_files, loader
 from mapsite.zones.models import DataVersion, Place, ReferenceFeature, Source, Zone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,14 +215,16 @@ def test_every_quote_is_in_the_stored_copy_at_its_address():
     """Each quote, of the report or a later one, word for word in the excerpt stored with its
     address (the report's quotes are also checked against report.txt)."""
     doc = json.loads((ROOT / "geo_data/policy/policy.json").read_text())
-    copies = loader.stored_copies(ROOT / "geo_data/source/later")
-    copies.update(loader.stored_copies(ROOT / "geo_data/source/report-copies"))
+    copies = bundled_files.stored_copies(ROOT / "geo_data/source/later")
+    copies.update(bundled_files.stored_copies(ROOT / "geo_data/source/report-copies"))
     quoted = [s for s in doc["sources"] if s["kind"] in ("report", "later-report")]
     assert len([s for s in quoted if s["kind"] == "later-report"]) >= 20
     assert len([s for s in quoted if s["kind"] == "report"]) == 12
     for source in quoted:
         assert source["url"] in copies, source["slug"]
-        assert loader.normalise_quote(source["quote"]) in copies[source["url"]], source["slug"]
+        assert bundled_files.normalise_quote(source["quote"]) in copies[source["url"]], source[
+            "slug"
+        ]
         assert len(source["quote"]) <= 320 and "\n" not in source["quote"], source["slug"]  # short
 
 

@@ -5,17 +5,24 @@ transaction; a re-run writes nothing that is already there, and a zone an editor
 changed is left alone unless `reset` is given.
 """
 
-import datetime as dt
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
 
-from mapsite.zones import editing, vocabulary
+from mapsite.zones import editing
+from mapsite.zones.bundled_files import (
+    DATA_DIR,
+    LATER_REPORTS_DIR,
+    REPORT_COPIES_DIR,
+    LoadError,
+    check_quotes,
+    check_versions,
+    day,
+    features,
+    read_json,
+)
 from mapsite.zones.models import (
     Assumption,
     Place,
@@ -30,7 +37,6 @@ from mapsite.zones.models import (
 from mapsite.zones.models.reference import PlaceName
 from mapsite.zones.models.translations import translations_problem
 
-DATA_DIR = Path(settings.BASE_DIR) / "geo_data"
 LAYERS = {
     "countries.geojson": ReferenceFeature.Layer.COUNTRY,
     "oblasts.geojson": ReferenceFeature.Layer.OBLAST,
@@ -40,16 +46,8 @@ LAYERS = {
     "neighbours.geojson": ReferenceFeature.Layer.NEIGHBOUR,
 }
 DERIVATION_ORDER = {"country": 0, "oblast": 0, "within-depth": 1, "drawn": 2, "remainder": 3}
-LATER_REPORTS_DIR = "source/later"
-REPORT_COPIES_DIR = "source/report-copies"  # public pages carrying the founding report's words
-# The kinds of source that quote somebody; each quote is checked against its stored text.
-QUOTED_KINDS = ("report", "later-report")
 # The history's reason for a change the load made (it has no user).
 LOADED = "Loaded from the bundled data (geo_data/)"
-
-
-class LoadError(Exception):
-    """A bundled file is missing or malformed; nothing was loaded."""
 
 
 @dataclass
@@ -72,130 +70,6 @@ class LoadReport:
         out += [f"kept editor's changes to zone {slug}" for slug in self.kept_edited]
         out += [f"left zone {slug} deleted, as an editor deleted it" for slug in self.kept_deleted]
         return out or ["nothing to change"]
-
-
-def read_json(path: Path) -> dict:
-    if not path.exists():
-        raise LoadError(f"{path}: file is missing (run `make data` to rebuild geo_data/layers)")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LoadError(f"{path}: not valid JSON: {exc}") from None
-
-
-def features(path: Path) -> list[dict]:
-    doc = read_json(path)
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise LoadError(f"{path}: expected a GeoJSON FeatureCollection")
-    items = doc.get("features")
-    if not isinstance(items, list):
-        raise LoadError(f"{path}: 'features' must be a list")
-    for index, feature in enumerate(items):
-        label = f"{path.name} feature {index}"
-        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
-            raise LoadError(f"{path}: {label} has no properties object")
-        slug = feature["properties"].get("slug")
-        feature["_label"] = f"{label} ({slug})" if slug else label
-        feature["_geom"] = geometry(path, feature)
-    return items
-
-
-def geometry(path: Path, feature: dict) -> GEOSGeometry:
-    label = feature["_label"]
-    raw = feature.get("geometry")
-    if not isinstance(raw, dict) or "type" not in raw:
-        raise LoadError(f"{path}: {label} has no geometry")
-    try:
-        geom = GEOSGeometry(json.dumps(raw), srid=4326)
-    except (ValueError, TypeError) as exc:
-        raise LoadError(f"{path}: {label} has a malformed geometry: {exc}") from None
-    if geom.empty:
-        raise LoadError(f"{path}: {label} has an empty geometry")
-    if not geom.valid:
-        raise LoadError(f"{path}: {label} has an invalid geometry: {geom.valid_reason}")
-    xmin, ymin, xmax, ymax = geom.extent
-    if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
-        raise LoadError(f"{path}: {label} has coordinates outside lon ±180 / lat ±90")
-    return geom
-
-
-def normalise_quote(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def stored_copies(folder: Path) -> dict[str, str]:
-    """The stored excerpts of later reports, by the address in each file's `url:` header."""
-    copies = {}
-    for path in sorted(folder.glob("*.txt")):
-        header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
-        urls = [line[4:].strip() for line in header.splitlines() if line.startswith("url:")]
-        if urls:
-            copies[urls[0]] = normalise_quote(body)
-    return copies
-
-
-def check_quotes(policy: dict, report_path: Path, *copy_dirs: Path) -> None:
-    """Every quote is in the text it came from: the report, or a later report's stored copy;
-    a report quote's address, too, leads to a stored copy holding it."""
-    where = DATA_DIR / "policy/policy.json"
-    report = normalise_quote(read_json_text(report_path))
-    copies = {}
-    for folder in copy_dirs:
-        copies.update(stored_copies(folder))
-    for source in policy["sources"]:
-        quote = normalise_quote(source.get("quote") or "")
-        if source.get("quote") and source["kind"] not in QUOTED_KINDS:
-            raise LoadError(
-                f"{where}: source {source['slug']} is of kind {source['kind']!r} and cannot "
-                "quote anyone; only report and later-report sources carry quotes"
-            )
-        if source["kind"] == "report" and quote not in report:
-            raise LoadError(
-                f"{where}: source {source['slug']} quotes words that are not in {report_path.name}"
-            )
-        if source["kind"] in QUOTED_KINDS:
-            stored = copies.get(source.get("url") or "")
-            if stored is None:
-                raise LoadError(
-                    f"{where}: source {source['slug']} has no stored copy of {source.get('url')!r} "
-                    f"in geo_data/{LATER_REPORTS_DIR} or geo_data/{REPORT_COPIES_DIR}"
-                )
-            if not quote or quote not in stored:
-                raise LoadError(
-                    f"{where}: source {source['slug']} quotes words that are not in the stored "
-                    f"copy of {source['url']}"
-                )
-
-
-def check_versions(policy: dict) -> None:
-    """Versions in force (disputed ones aside) never overlap; each cites a report it is
-    built on (an editors' note alone is not a source) and says how sure it is."""
-    where = DATA_DIR / "policy/policy.json"
-    kinds = {source["slug"]: source["kind"] for source in policy["sources"]}
-    spans = []
-    for item in policy["policies"]:
-        if not any(kinds.get(slug) in QUOTED_KINDS for slug in item.get("sources", [])):
-            raise LoadError(f"{where}: policy version {item['slug']} cites no report")
-        if item.get("confidence") not in vocabulary.CONFIDENCE:
-            raise LoadError(
-                f"{where}: policy version {item['slug']} has confidence "
-                f"{item.get('confidence')!r}; expected one of: {', '.join(vocabulary.CONFIDENCE)}"
-            )
-        if item["confidence"] == vocabulary.DISPUTED:
-            continue
-        start = _date(item.get("effective_from"), item["slug"]) or dt.date.min
-        end = _date(item.get("effective_to"), item["slug"]) or dt.date.max
-        spans.append((start, end, item["slug"]))
-    spans.sort()
-    for (_, end, slug), (start, _, later) in zip(spans, spans[1:], strict=False):
-        if start < end:
-            raise LoadError(f"{where}: policy versions {slug} and {later} overlap")
-
-
-def read_json_text(path: Path) -> str:
-    if not path.exists():
-        raise LoadError(f"{path}: file is missing")
-    return path.read_text(encoding="utf-8")
 
 
 def _set_fields(obj, values: dict) -> bool:
@@ -326,15 +200,6 @@ def _load_places(places: list[dict], report: LoadReport) -> None:
         report.updated["places no longer bundled (deleted)"] = removed
 
 
-def _date(value, where: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise LoadError(f"policy.json: {where} has a bad date {value!r}") from None
-
-
 def _pick(table: dict, slugs: list, where: str) -> list:
     missing = [s for s in slugs if s not in table]
     if missing:
@@ -376,7 +241,7 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
     sources = {}
     for item in data["sources"]:
         values = {k: item.get(k) or "" for k in ("kind", "publisher", "speaker", "quote", "url")}
-        values.update(date=_date(item.get("date"), item["slug"]), note=item.get("note") or "")
+        values.update(date=day(item.get("date"), item["slug"]), note=item.get("note") or "")
         sources[item["slug"]], _ = _upsert(Source, report, {"slug": item["slug"]}, values, reset)
     assumptions = {}
     for item in data["assumptions"]:
@@ -408,7 +273,7 @@ def _load_policy(data: dict, report: LoadReport, reset: bool, references_changed
             changes=item.get("changes", ""),
         )
         for key in ("effective_from", "effective_to"):
-            values[key] = _date(item.get(key), item["slug"])
+            values[key] = day(item.get(key), item["slug"])
         obj, fresh = _upsert_cited(Policy, report, item, values, reset, sources)
         if fresh:
             _set_m2m(obj, "assumptions", _pick(assumptions, item["assumptions"], item["slug"]))
