@@ -34,6 +34,17 @@ def fresh_policy_snapshot(settings):
     point_index.forget()
 
 
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """Each test starts in the default language: a test client's request leaves the language
+    it asked for (LocaleMiddleware) active in the test's thread."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def loaded_live_server(transactional_db, live_server, settings):
     """A live server over the bundled data (transactional tests empty the tables).
