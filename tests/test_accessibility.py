@@ -67,6 +67,16 @@ def open_phone_sheet(page, base_url: str, query: str = AT_BELGOROD) -> None:
     page.wait_for_timeout(400)  # the map's height transition, then the pan
 
 
+def open_with_verdict(page, base_url: str, layout: str) -> None:
+    """The map with the Belgorod verdict shown: on a phone in the expanded sheet, on a
+    desktop beside the map."""
+    if layout == "narrow":
+        open_phone_sheet(page, base_url)
+    else:
+        open_map(page, base_url, AT_BELGOROD)
+        verdict(page, date=FIRST_DAY)
+
+
 def open_all_panel_sections(page) -> None:
     for section in ("#zones-details", "#sources-details", "#about-details"):
         page.evaluate("(s) => { document.querySelector(s).open = true; }", section)
@@ -75,11 +85,7 @@ def open_all_panel_sections(page) -> None:
 @pytest.mark.parametrize("layout", ["wide", "narrow"])
 def test_axe_finds_no_violation_with_a_verdict_shown(browser_page, loaded_live_server, layout):
     page = browser_page
-    if layout == "narrow":
-        open_phone_sheet(page, loaded_live_server.url)
-    else:
-        open_map(page, loaded_live_server.url, AT_BELGOROD)
-        verdict(page, date=FIRST_DAY)
+    open_with_verdict(page, loaded_live_server.url, layout)
     page.wait_for_selector("#map[data-ready]", state="attached")
     # The online tiles are blocked: the note is up (under the expanded sheet on a phone).
     page.wait_for_selector("#tile-note:not([hidden])", state="attached")
@@ -95,11 +101,7 @@ def test_axe_finds_no_violation_with_a_verdict_shown(browser_page, loaded_live_s
 @pytest.mark.parametrize("layout", ["wide", "narrow"])
 def test_every_control_in_the_panel_is_a_24_px_tap_target(browser_page, loaded_live_server, layout):
     page = browser_page
-    if layout == "narrow":
-        open_phone_sheet(page, loaded_live_server.url)
-    else:
-        open_map(page, loaded_live_server.url, AT_BELGOROD)
-        verdict(page, date=FIRST_DAY)
+    open_with_verdict(page, loaded_live_server.url, layout)
     open_all_panel_sections(page)
     targets = page.evaluate(MEASURE_TARGETS, "#panel " + INTERACTIVE.replace(", ", ", #panel "))
     kinds = {target["tag"] for target in targets}
