@@ -83,6 +83,15 @@ def test_it_draws_the_zones_styled_by_status(browser_page, loaded_live_server, l
     labels = page.locator(".oblast-label").all_text_contents()
     assert "Belgorod Oblast" in labels and "Kharkiv Oblast" in labels
     assert "Kharkiv" in page.locator(".place-label").all_text_contents()
+    # Every place the page carries for this zoom gets its marker (made a few per task).
+    page.wait_for_selector("#map[data-places='ready']", state="attached")
+    expected = page.evaluate(
+        """() => { const c = PolicyMap.config;
+                   const min = c.zoom.placePopulation[PolicyMap.map.getZoom()];
+                   return c.places.filter(p => p.population >= min).length; }"""
+    )
+    assert expected > 25, "more places than one task makes"
+    assert page.locator(".place-label").count() == expected
     # The text alternative lists this policy's zones with status and area.
     rows = page.locator("#zones-table tbody tr:not([hidden])")
     assert rows.count() == 3

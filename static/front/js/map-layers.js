@@ -113,8 +113,13 @@
     return { population: place.population, marker: L.layerGroup([marker, name]) };
   }
 
+  // The places are made a few at a time, one task each (largest first, as the page lists
+  // them), so that making a hundred markers never blocks the page while it starts.
+  var PLACES_PER_TASK = 25;
+
   function createPlaces(map, layers) {
-    var markers = PM.config.places.map(placeMarker);
+    var markers = [];
+    var pending = PM.config.places.slice();
     function updatePlaces() {
       var min = ZOOM.placePopulation[map.getZoom()];
       markers.forEach(function (item) {
@@ -124,8 +129,14 @@
       });
       L.DomUtil[map.getZoom() < ZOOM.oblastLabelsFrom ? "addClass" : "removeClass"](map.getContainer(), "hide-oblast-labels");
     }
+    function makeSome() {
+      pending.splice(0, PLACES_PER_TASK).forEach(function (place) { markers.push(placeMarker(place)); });
+      updatePlaces();
+      if (pending.length) setTimeout(makeSome, 0);
+      else map.getContainer().setAttribute("data-places", "ready");
+    }
     map.on("zoomend", updatePlaces);
-    updatePlaces();
+    makeSome();
   }
 
   // The point the verdict panel answers for.
