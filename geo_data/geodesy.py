@@ -112,15 +112,20 @@ def _as_multipolygon(geom) -> MultiPolygon:
     return _as_multipolygon(shapely.union_all(polys))
 
 
+def rfc7946_multipolygon(geom) -> MultiPolygon:
+    """The polygons of `geom` as one valid MultiPolygon, exteriors CCW / holes CW (RFC 7946)."""
+    out = shapely.orient_polygons(_as_multipolygon(geom), exterior_cw=False)
+    if not out.is_valid:
+        raise ValueError(f"geometry invalid after rounding: {shapely.is_valid_reason(out)}")
+    return out
+
+
 def round_polygons(geom) -> MultiPolygon:
     """Round to PRECISION decimals, keep valid, exteriors CCW / holes CW (RFC 7946)."""
     out = shapely.remove_repeated_points(shapely.transform(geom, _round_xy))
     if not out.is_valid:
         out = shapely.transform(shapely.set_precision(geom, 10.0**-PRECISION), _round_xy)
-    out = shapely.orient_polygons(_as_multipolygon(out), exterior_cw=False)
-    if not out.is_valid:
-        raise ValueError(f"geometry invalid after rounding: {shapely.is_valid_reason(out)}")
-    return out
+    return rfc7946_multipolygon(out)
 
 
 def _coords(geom):

