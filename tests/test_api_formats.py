@@ -10,9 +10,11 @@ import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs
 
 import pytest
 import shapely
+from django.utils import translation
 from openapi_spec_validator import validate
 
 from mapsite.api import openapi
@@ -97,18 +99,19 @@ def instant(value: str) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def expected_attributes(properties: dict) -> dict:
-    """What each file carries for a GeoJSON feature's properties (labels as a `lang=`
-    export gives them, else the vocabulary's English)."""
+def expected_attributes(properties: dict, lang: str) -> dict:
+    """What each file carries for a GeoJSON feature's properties, its labels the
+    vocabulary's words in the export's language."""
+    with translation.override(lang):
+        kind_label = vocabulary.kind_label(properties["kind"])
+        status_label = vocabulary.status_label(properties["status"])
     return {
         "slug": properties["slug"],
         "name": properties["name"],
         "kind": properties["kind"],
-        "kind_label": properties.get("kind_label", vocabulary.KIND_LABEL[properties["kind"]]),
+        "kind_label": kind_label,
         "status": properties["status"],
-        "status_label": properties.get(
-            "status_label", vocabulary.STATUS[properties["status"]].label
-        ),
+        "status_label": status_label,
         "policy": properties["policy"],
         "policy_title": properties["policy_title"],
         "description": properties["description"],
@@ -142,7 +145,7 @@ def test_the_file_holds_the_geojson_exports_zones(client, tmp_path, fmt, query):
     for slug, feature in expected.items():
         props = feature["properties"]
         got = gdal_attributes(fmt, features[slug]["properties"])
-        want = expected_attributes(props)
+        want = expected_attributes(props, parse_qs(query).get("lang", ["en"])[0])
         assert {k: got.get(k) for k in want} == want, slug
         assert day_of(got.get("valid_from")) == props["valid_from"]
         assert day_of(got.get("valid_to")) == props["valid_to"]
