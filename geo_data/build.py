@@ -20,7 +20,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import shape
 
-from . import neighbours, place_names, sources
+from . import neighbours, places, sources
 from .figures import ATACMS_KM, COUNTERFIRE_KM, compute_figures
 from .geodesy import feature, length_km, round_line, round_polygons
 from .sources import DEFAULT_CACHE_DIR, fetch_sources, read_places
@@ -287,11 +287,11 @@ def write_places(out_dir: Path, srcs: sources.Sources) -> None:
         if c["countrycode"] in ("UA", "RU")
         and lon0 <= c["longitude"] <= lon1
         and lat0 <= c["latitude"] <= lat1
-        and c["geonameid"] not in place_names.EXCLUDED_PLACES
+        and c["geonameid"] not in places.EXCLUDED_PLACES
     ]
     rows.sort(key=lambda c: (-c["population"], c["geonameid"]))
     features = [
-        feature(place_names.place_properties(c), shapely.Point(c["longitude"], c["latitude"]))
+        feature(places.place_properties(c), shapely.Point(c["longitude"], c["latitude"]))
         for c in rows
     ]
     prov = sources.provenance(
@@ -301,13 +301,13 @@ def write_places(out_dir: Path, srcs: sources.Sources) -> None:
         "less the records listed under `excluded`; name is GeoNames' `name` field, admin1 "
         "its admin1 code, alternatenames every one of its alternate names as shipped "
         "(order kept, duplicates dropped); admin1_name is a readable name for the admin1 "
-        f"code from a small table in geo_data/place_names.py ({place_names.ADMIN1_SOURCE}); "
+        f"code from a small table in geo_data/place_names.py ({places.ADMIN1_SOURCE}); "
         "name_uk and name_ru are picked from the Cyrillic alternate names by the rule in "
         "`name_rule` (empty when unsure); sorted by population descending, then geonameid.",
         geonames=True,
     )
-    prov["name_rule"] = place_names.RULE
-    prov["excluded"] = {str(k): v for k, v in place_names.EXCLUDED_PLACES.items()}
+    prov["name_rule"] = places.NAME_RULE
+    prov["excluded"] = {str(k): v for k, v in places.EXCLUDED_PLACES.items()}
     prov["known_limits"] = [
         "Only places the GeoNames extract lists with population >= 5000 (cities5000); "
         "cities15000 already has Vovchansk and Shebekino, cities5000 was chosen for the "

@@ -52,6 +52,14 @@ def test_it_says_which_name_matched(client):
     assert places(client, "Харків")[0]["matched"] == "Харків"
 
 
+@pytest.mark.parametrize(
+    ("q", "name_ru"), [("Днепр", "Днепр"), ("Днипро", "Днепр"), ("Луганск", "Луганск")]
+)
+def test_a_ukrainian_city_carries_its_russian_name(client, q, name_ru):
+    first = places(client, q)[0]
+    assert first["name_ru"] == name_ru
+
+
 def test_kupiansk_itself_comes_before_kupiansk_vuzlovyi(client):
     names = [r["name"] for r in places(client, "Kupiansk")]
     assert names[:2] == ["Kupyansk", "Kupiansk-Vuzlovyi"]
