@@ -66,6 +66,15 @@ def test_only_the_embed_route_may_be_framed_by_other_sites(client):
             assert _frame_policy(response) == "frame-ancestors 'none'", path
 
 
+def test_only_the_public_pages_leave_the_opener_policy_open(client):
+    """COOP same-origin would cost the public page a process swap on a new tab and protects
+    nothing it holds; the admin, with its logins, keeps it."""
+    for path in ("/", "/?date=2024-05-30&lang=uk", "/embed/?date=2024-05-30"):
+        assert client.get(path)["Cross-Origin-Opener-Policy"] == "unsafe-none", path
+    for path in ("/admin/login/", "/admin/", "/api/policies"):
+        assert client.get(path)["Cross-Origin-Opener-Policy"] == "same-origin", path
+
+
 @pytest.fixture(scope="module")
 def front():
     """The app as `make run` serves it: gunicorn behind the nginx front and its micro-cache."""

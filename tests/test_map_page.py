@@ -47,10 +47,51 @@ def test_it_loads_without_console_errors_or_failed_requests(
     assert warnings == []
     # The zones were asked for once: the script took the response to the page's preload.
     assert zone_requests == [
-        loaded_live_server.url + "/api/zones.geojson?date=2024-05-30&simplify=600"
+        loaded_live_server.url
+        + "/api/zones.geojson?date=2024-05-30&simplify=600&bbox=25,45,48,55&clip=1"
     ]
     # Leaflet comes from our own static files, never a CDN.
     assert page.evaluate("() => L.version").startswith("1.9")
+
+
+def test_the_first_view_zones_are_cut_to_a_box_until_the_view_leaves_it(
+    browser_page, loaded_live_server, local_tiles
+):
+    page = browser_page
+    zone_requests = []
+    page.on("request", lambda r: "/api/zones.geojson" in r.url and zone_requests.append(r.url))
+    open_map(page, loaded_live_server.url)
+    page.wait_for_selector("#map[data-zones-date='2024-05-30']", state="attached")
+    first = page.evaluate("() => PolicyMap.config.firstZones")
+    assert first["box"] == [25, 45, 48, 55] and "&bbox=25,45,48,55&clip=1" in first["url"]
+    # The cut zones end at the box: no vertex of a drawn zone lies outside it.
+    outside = """(box) => {
+        let out = 0;
+        PolicyMap.zones.group.eachLayer(g => g.eachLayer(layer => {
+            const b = layer.getBounds();
+            if (b.getWest() < box[0] - 1e-6 || b.getSouth() < box[1] - 1e-6 ||
+                b.getEast() > box[2] + 1e-6 || b.getNorth() > box[3] + 1e-6) out += 1;
+        }));
+        return out;
+    }"""
+    assert page.evaluate(outside, first["box"]) == 0
+    # Panning within the box asks for nothing more.
+    page.evaluate("() => PolicyMap.map.panBy([200, 100], {animate: false})")
+    page.wait_for_timeout(400)
+    assert len(zone_requests) == 1
+    # Once the view leaves the box, the whole zones are fetched and drawn.
+    page.evaluate("() => PolicyMap.map.setView([55.7, 49.1], 8, {animate: false})")
+    page.wait_for_function("() => document.querySelectorAll('path.zone').length > 0")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').filter("
+        "e => e.name.includes('/api/zones.geojson')).length === 2"
+    )
+    assert zone_requests[1].startswith(
+        loaded_live_server.url + "/api/zones.geojson?date=2024-05-30&simplify="
+    )
+    assert "bbox=" not in zone_requests[1]
+    page.wait_for_function(f"(box) => ({outside})(box) > 0", arg=first["box"])
+    assert page.watch.console_errors == []
 
 
 def test_it_draws_the_zones_styled_by_status(browser_page, loaded_live_server, local_tiles):

@@ -130,8 +130,10 @@ def test_it_loads_only_our_own_scripts_and_keeps_the_nonce_on_the_inline_one(cli
 def test_it_preloads_the_zones_the_first_view_asks_for(client):
     response = client.get("/?c=50.6,36.58&z=9&date=2024-05-01")
     assert response["Link"] == (
-        "</api/zones.geojson?date=2024-05-01&simplify=300>; rel=preload; as=fetch; crossorigin"
+        "</api/zones.geojson?date=2024-05-01&simplify=300&bbox=30,48,43,53&clip=1>; rel=preload;"
+        " as=fetch; crossorigin"
     )
     # Without a permalink: the default view (zoom 8 at 50.35 N) and today.
     response = client.get("/?z=abc&c=x&date=1%20May")
-    assert f"date={dt.datetime.now(dt.UTC).date()}&simplify=600>" in response["Link"]
+    today = dt.datetime.now(dt.UTC).date()
+    assert f"date={today}&simplify=600&bbox=25,45,48,55&clip=1>" in response["Link"]

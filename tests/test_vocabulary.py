@@ -1,5 +1,6 @@
 """The policy's vocabulary is written once and the page, the zone table and the API share it."""
 
+import math
 import re
 from pathlib import Path
 
@@ -167,3 +168,34 @@ def test_the_legend_the_zone_table_and_the_badge_use_the_same_labels(
         "() => getComputedStyle(document.querySelector('#verdict-body .status-badge')).borderColor"
     )
     assert colour == "rgb(0, 114, 178)"  # the vocabulary's permitted fill
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude on a world 1 wide (the test's own formula)."""
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+
+@pytest.mark.parametrize(("lat", "lon", "zoom"), [(50.35, 36.6, 8), (50.6, 36.58, 9), (55, 40, 6)])
+def test_the_first_view_box_covers_the_reach_and_no_more_than_a_degree_besides(lat, lon, zoom):
+    west, south, east, north = vocabulary.first_view_box(lat, lon, zoom)
+    assert all(isinstance(edge, int) for edge in (west, south, east, north))
+    world = 256 * 2**zoom
+    reach_x, reach_y = vocabulary.FIRST_VIEW_REACH_PIXELS
+    lon_reach = 360 * reach_x / world
+    assert west <= lon - lon_reach < west + 1 and east - 1 < lon + lon_reach <= east
+    y = _mercator_y(lat)
+    assert (
+        _mercator_y(south) <= y - reach_y / world and _mercator_y(south + 1) > y - reach_y / world
+    )
+    assert (
+        _mercator_y(north) >= y + reach_y / world and _mercator_y(north - 1) < y + reach_y / world
+    )
+
+
+def test_the_first_view_box_is_none_when_it_would_span_the_world_and_stops_at_its_edges():
+    assert vocabulary.first_view_box(50.35, 36.6, 4) is None  # 4,096 px: the world is 4,096
+    assert vocabulary.first_view_box(50.35, 36.6, 5) is not None
+    west, south, east, north = vocabulary.first_view_box(-80, -179.5, 9)
+    assert west == -180 and south >= -90
+    west, south, east, north = vocabulary.first_view_box(84, 179.5, 9)
+    assert east == 180 and north <= 90

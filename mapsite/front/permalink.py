@@ -160,10 +160,15 @@ def fill(template: str, **values) -> str:
 
 
 def first_zones(view: dict) -> dict:
-    """The zones URL the page asks for first (and the browser preloads), and its tolerance."""
-    tolerance = vocabulary.tolerance_for(view["center"]["lat"], view["zoom"])
+    """The zones URL the page asks for first (and the browser preloads), its tolerance, and
+    the box it is cut to (vocabulary.first_view_box; None: not cut)."""
+    lat, lon = view["center"]["lat"], view["center"]["lon"]
+    tolerance = vocabulary.tolerance_for(lat, view["zoom"])
     url = fill(url_templates()["zones"], date=view["date"], simplify=tolerance)
-    return {"url": url + lang_param(view), "tolerance": tolerance}
+    box = vocabulary.first_view_box(lat, lon, view["zoom"])
+    if box:
+        url += "&bbox=" + ",".join(map(str, box)) + "&clip=1"
+    return {"url": url + lang_param(view), "tolerance": tolerance, "box": box}
 
 
 def first_layers(view: dict) -> dict:

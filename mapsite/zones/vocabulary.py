@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_noop as _
+from pyproj import Transformer
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,34 @@ def tolerance_for(lat: float, zoom: int) -> int:
     """The zones' display tolerance in metres for a map centred at `lat` and `zoom`."""
     zoom = max(MIN_ZOOM, min(MAX_ZOOM, int(zoom)))
     return tolerance_table()[zoom][round(abs(lat) / TOLERANCE_LAT_STEP)]
+
+
+# The first view's zones are cut to a box reaching this far (CSS pixels) each side of the
+# centre, covering any screen up to twice it, snapped outward to whole degrees so nearby
+# views share one cached answer; the page fetches the whole zones once the view leaves it.
+FIRST_VIEW_REACH_PIXELS = (2048, 1280)
+_WEB_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+
+
+def first_view_box(lat: float, lon: float, zoom: int) -> tuple[int, int, int, int] | None:
+    """(west, south, east, north) of the first view's zones, or None when the box would
+    span the world's width (then nothing is cut)."""
+    world_pixels = 256 * 2**zoom
+    reach_x, reach_y = FIRST_VIEW_REACH_PIXELS
+    if 2 * reach_x >= world_pixels:
+        return None
+    reach_lon = 360 * reach_x / world_pixels
+    half_world = EQUATOR_METRES_PER_PIXEL * 128
+    _, y = _WEB_MERCATOR.transform(lon, lat)
+    reach_metres = reach_y * EQUATOR_METRES_PER_PIXEL / 2**zoom
+    _, south = _WEB_MERCATOR.transform(0, max(y - reach_metres, -half_world), direction="INVERSE")
+    _, north = _WEB_MERCATOR.transform(0, min(y + reach_metres, half_world), direction="INVERSE")
+    return (
+        max(-180, math.floor(lon - reach_lon)),
+        max(-90, math.floor(south)),
+        min(180, math.ceil(lon + reach_lon)),
+        min(90, math.ceil(north)),
+    )
 
 
 # The reference layers are fetched once, for the first view: oblasts and the border no

@@ -144,7 +144,7 @@
     var map = PM.map = event.detail.map;
     map.setView([first.center.lat, first.center.lon], first.zoom, { animate: false });
     PM.zones = PM.createZones(map);
-    PM.zonesLoaded = PM.zones.load(first.date, first.policy, true, firstZones.tolerance);
+    PM.zonesLoaded = PM.zones.load(first.date, first.policy, true, firstZones);
     PM.zonesLoaded.then(afterFirstFrame, afterFirstFrame);
   }, { once: true });
 })();

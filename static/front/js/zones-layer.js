@@ -147,19 +147,31 @@
       });
     }
 
+    // Whether the zones drawn, cut to `box` ([west, south, east, north]; null: not cut),
+    // cover the whole view.
+    function covers(box) {
+      if (!box) return true;
+      var view = map.getBounds();
+      return view.getWest() >= box[0] && view.getSouth() >= box[1] &&
+        view.getEast() <= box[2] && view.getNorth() <= box[3];
+    }
+
     // The zones of `date`, with the areas `policy` (the version in force then) changed.
-    function load(date, policy, force, tolerance) {
+    // `first` (config.firstZones) asks for the first view's zones, cut to a box around it;
+    // once the view leaves that box the whole zones are fetched.
+    function load(date, policy, force, first) {
       if (drawnFromTiles(policy)) return loadTiles(date, policy);
-      tolerance = tolerance || PM.toleranceFor(map.getCenter().lat, map.getZoom());
-      if (loaded && loaded.date === date && !loaded.tiles &&
+      var tolerance = first ? first.tolerance : PM.toleranceFor(map.getCenter().lat, map.getZoom());
+      if (loaded && loaded.date === date && !loaded.tiles && covers(loaded.box) &&
           (loaded.tolerance === tolerance || (!force && loaded.tolerance <= tolerance * 1.5))) {
         return Promise.resolve(false);
       }
       var mine = ++ticket;
-      return PM.getJSON(PM.url("zones", { date: date, simplify: tolerance })).then(function (data) {
+      var url = first ? first.url : PM.url("zones", { date: date, simplify: tolerance });
+      return PM.getJSON(url).then(function (data) {
         if (mine !== ticket) return false;  // a newer request (another date) won
         draw(data, date, policy);
-        loaded = { date: date, tolerance: tolerance };
+        loaded = { date: date, tolerance: tolerance, box: first ? first.box : null };
         return true;
       });
     }
