@@ -147,15 +147,9 @@ def closest_ukrainian(name: str, alternates: list[str]) -> str:
     return best[1] if best[0] >= names.MIN_SCORE else ""
 
 
-def russian_name_in_ukraine(name: str, ukrainian: str, alternates: list[str]) -> str:
-    """The Russian name of a Ukrainian place whose Ukrainian name is `ukrainian`, or ''."""
-    target = carried_into_russian(ukrainian)
-    uk_letters = letters(ukrainian)
-    uk_plain = ukrainian.lower().translate(UK_PLAIN)
-
-    def closeness(text: str) -> float:
-        return round(SequenceMatcher(None, letters(text), target).ratio(), 6)
-
+def _candidates(ukrainian: str, alternates: list[str], closeness) -> list[str]:
+    """The Russian-possible alternates less the Belarusian spellings and the forms of others."""
+    uk_letters, uk_plain = letters(ukrainian), ukrainian.lower().translate(UK_PLAIN)
     pool = [
         a for a in dict.fromkeys(alternates)
         if names.is_candidate(a) and names.russian_possible(a) and not not_russian(a)
@@ -177,7 +171,18 @@ def russian_name_in_ukraine(name: str, ukrainian: str, alternates: list[str]) ->
                 return True
         return False
 
-    candidates = [c for c in pool if not rejected(c)]
+    return [c for c in pool if not rejected(c)]
+
+
+def russian_name_in_ukraine(name: str, ukrainian: str, alternates: list[str]) -> str:
+    """The Russian name of a Ukrainian place whose Ukrainian name is `ukrainian`, or ''."""
+    target = carried_into_russian(ukrainian)
+    uk_letters = letters(ukrainian)
+
+    def closeness(text: str) -> float:
+        return round(SequenceMatcher(None, letters(text), target).ratio(), 6)
+
+    candidates = _candidates(ukrainian, alternates, closeness)
     latin = [names._fold(a) for a in alternates if a.isascii()]
     ukrainian_latin = {names._fold(name), names._fold(names.romanise_uk(ukrainian))}
 
@@ -192,10 +197,7 @@ def russian_name_in_ukraine(name: str, ukrainian: str, alternates: list[str]) ->
             return False
         if set(ukrainian.lower()) & set("іїє"):
             return closeness(c) >= DEMOTE_WITH_I
-        first_a = letters(c)[1:] == uk_letters[1:] and (letters(c)[:1], uk_letters[:1]) == (
-            "а",
-            "о",
-        )
+        first_a = letters(c)[1:] == uk_letters[1:] and letters(c)[:1] + uk_letters[:1] == "ао"
         return first_a or (in_latin(c) and closeness(c) >= DEMOTE_WITH_LATIN)
 
     demote = any(beats_ukrainian_spelling(c) for c in candidates)

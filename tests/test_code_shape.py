@@ -72,8 +72,9 @@ def test_the_page_loads_every_script_the_head_ones_first_and_the_rest_after_the_
     from mapsite.front.views import FIRST_SCRIPTS, LATER_SCRIPTS
 
     template = TEMPLATE.read_text()
-    tags = re.findall(r"<script src=\"\{% static '([\w/.-]+)' %\}\"( async)?>", template)
-    assert tags == [("front/js/startup.js", " async")]  # no other script tag in the page
+    tags = re.findall(r"<script src=\"\{% static '([\w/.-]+)' %\}\"( async[^>]*)?>", template)
+    # No other script tag in the page; fetched at high priority, as the preloads are.
+    assert tags == [("front/js/startup.js", ' async fetchpriority="high"')]
     assert (
         '{% for src in config.firstScripts %}<link rel="preload" href="{{ src }}" as="script">'
         in template

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 DEFAULT_PRELOAD = (  # the first view answers for today
-    f"</api/zones.geojson?date={dt.datetime.now(dt.UTC).date()}&simplify=600>; rel=preload; "
-    "as=fetch; crossorigin"
+    f"</api/zones.geojson?date={dt.datetime.now(dt.UTC).date()}&simplify=600"
+    "&bbox=25,45,48,55&clip=1>; rel=preload; as=fetch; crossorigin"
 )
 
 
@@ -61,5 +61,6 @@ def test_a_bad_permalink_date_falls_back_to_the_default_in_the_preload(client, d
 def test_a_good_permalink_date_is_preloaded(client):
     response = client.get("/", {"date": "2024-02-29", "z": "9", "c": "50.6,36.58"})
     assert response["Link"] == (
-        "</api/zones.geojson?date=2024-02-29&simplify=300>; rel=preload; as=fetch; crossorigin"
+        "</api/zones.geojson?date=2024-02-29&simplify=300&bbox=30,48,43,53&clip=1>; rel=preload;"
+        " as=fetch; crossorigin"
     )

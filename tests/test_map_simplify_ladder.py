@@ -18,6 +18,6 @@ def test_the_page_and_its_preload_agree_on_bad_permalink_dates(
     page.on("request", lambda r: "/api/zones.geojson" in r.url and zone_requests.append(r.url))
     response = open_map(page, loaded_live_server.url, "?date=2024-13-45")
     today = dt.datetime.now(dt.UTC).date().isoformat()  # the default date
-    expected = f"/api/zones.geojson?date={today}&simplify=600"
+    expected = f"/api/zones.geojson?date={today}&simplify=600&bbox=25,45,48,55&clip=1"
     assert zone_requests == [loaded_live_server.url + expected]
     assert f"<{expected}>; rel=preload" in (response.headers.get("link") or "")

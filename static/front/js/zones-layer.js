@@ -81,11 +81,20 @@
     });
   }
 
-  // The zones layer: loads the zones for a date, simplified for the zoom. The API returns
-  // every zone that meets a bbox whole (it filters, it does not clip), so the zones are
-  // fetched without one: a policy version has a handful of zones, and identical URLs share
-  // the API's cache. They are fetched again only for another date, or when zooming in
-  // needs finer detail.
+  // Whether zones cut to `box` ([west, south, east, north]; null: not cut) cover the view.
+  function covers(map, box) {
+    if (!box) return true;
+    var view = map.getBounds();
+    return view.getWest() >= box[0] && view.getSouth() >= box[1] &&
+      view.getEast() <= box[2] && view.getNorth() <= box[3];
+  }
+
+  // The zones layer: loads the zones for a date, simplified for the zoom. The first view's
+  // zones (config.firstZones) are cut to a box around it (the server's first_view_box), so
+  // the first view carries only what is near it; once the view leaves that box, and for any
+  // other date, the whole zones are fetched (a policy version has a handful of zones, and
+  // identical URLs share the API's cache). They are fetched again only for another date,
+  // when the view leaves the box, or when zooming in needs finer detail.
   PM.createZones = function (map) {
     map.createPane("zones").style.zIndex = 400;
     var renderer = L.svg({ pane: "zones", padding: 0.5 });
@@ -147,28 +156,16 @@
       });
     }
 
-    // Whether the zones drawn, cut to `box` ([west, south, east, north]; null: not cut),
-    // cover the whole view.
-    function covers(box) {
-      if (!box) return true;
-      var view = map.getBounds();
-      return view.getWest() >= box[0] && view.getSouth() >= box[1] &&
-        view.getEast() <= box[2] && view.getNorth() <= box[3];
-    }
-
-    // The zones of `date`, with the areas `policy` (the version in force then) changed.
-    // `first` (config.firstZones) asks for the first view's zones, cut to a box around it;
-    // once the view leaves that box the whole zones are fetched.
+    // The zones of `date`, with the areas `policy` changed; `first`: config.firstZones.
     function load(date, policy, force, first) {
       if (drawnFromTiles(policy)) return loadTiles(date, policy);
       var tolerance = first ? first.tolerance : PM.toleranceFor(map.getCenter().lat, map.getZoom());
-      if (loaded && loaded.date === date && !loaded.tiles && covers(loaded.box) &&
+      if (loaded && loaded.date === date && !loaded.tiles && covers(map, loaded.box) &&
           (loaded.tolerance === tolerance || (!force && loaded.tolerance <= tolerance * 1.5))) {
         return Promise.resolve(false);
       }
       var mine = ++ticket;
-      var url = first ? first.url : PM.url("zones", { date: date, simplify: tolerance });
-      return PM.getJSON(url).then(function (data) {
+      return PM.getJSON(first ? first.url : PM.url("zones", { date: date, simplify: tolerance })).then(function (data) {
         if (mine !== ticket) return false;  // a newer request (another date) won
         draw(data, date, policy);
         loaded = { date: date, tolerance: tolerance, box: first ? first.box : null };
