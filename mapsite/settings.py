@@ -118,14 +118,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language: the map page picks it itself (?lang= first, then this), and
     # every answer says `Vary: Accept-Language` so the front's micro-cache keeps them apart.
-    "django.middleware.locale.LocaleMiddleware",
+    "mapsite.security.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "mapsite.security.CachedCSPMiddleware",
     "mapsite.security.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it answers a locked-out login before anything is checked.
     "axes.middleware.AxesMiddleware",

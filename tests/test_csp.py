@@ -76,3 +76,25 @@ def test_the_map_and_the_admin_work_under_the_policy(browser_page, loaded_live_s
     page.goto(f"{base}/admin/zones/zone/{zone.pk}/change/")
     page.wait_for_selector("#id_geom-map path.leaflet-interactive")  # the drawing widget
     assert violations(page) == []
+
+
+@pytest.mark.django_db
+def test_an_answer_without_a_nonce_gets_the_policy_django_csp_builds(client):
+    from csp.utils import build_policy
+
+    for path in ("/api/ping", "/api/verdict?lat=50.6&lon=36.58&date=2024-06-02", "/api/policies"):
+        assert client.get(path)["Content-Security-Policy"] == build_policy(), path
+    # The map page's policy still carries its own nonce, and the embed its own frame rule.
+    page = client.get("/")
+    assert "'nonce-" in page["Content-Security-Policy"]
+    assert page["Content-Security-Policy"] != client.get("/")["Content-Security-Policy"]
+    assert "frame-ancestors *" in client.get("/embed/")["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_an_api_answer_ignores_the_browser_language_and_does_not_vary_on_it(client):
+    response = client.get("/api/verdict?lat=50.6&lon=36.58", HTTP_ACCEPT_LANGUAGE="uk")
+    assert response["Content-Language"] == "en"
+    assert "Accept-Language" not in response.get("Vary", "")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="uk")
+    assert page["Content-Language"] == "uk" and "Accept-Language" in page["Vary"]
