@@ -301,7 +301,7 @@ def write_places(out_dir: Path, srcs: sources.Sources) -> None:
         "less the records listed under `excluded`; name is GeoNames' `name` field, admin1 "
         "its admin1 code, alternatenames every one of its alternate names as shipped "
         "(order kept, duplicates dropped); admin1_name is a readable name for the admin1 "
-        f"code from a small table in geo_data/place_names.py ({places.ADMIN1_SOURCE}); "
+        f"code from a small table in geo_data/places.py ({places.ADMIN1_SOURCE}); "
         "name_uk and name_ru are picked from the Cyrillic alternate names by the rule in "
         "`name_rule` (empty when unsure); sorted by population descending, then geonameid.",
         geonames=True,

@@ -117,7 +117,8 @@ MIDDLEWARE = [
     "mapsite.compression.GZipMiddleware",  # Accept-Encoding read by RFC 9110 (q-values, any case)
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language: the map page picks it itself (?lang= first, then this), and
-    # every answer says `Vary: Accept-Language` so the front's micro-cache keeps them apart.
+    # every page says `Vary: Accept-Language` so the front's micro-cache keeps them apart.
+    # The API (/api/) skips it: its words follow `lang=` alone.
     "mapsite.security.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -34,7 +34,6 @@ PAGE_MAX_AGE = 60  # seconds a browser may keep the map page (its default date i
 # What startup.js (the head's one script) loads at once, in this order, and the event it
 # then fires for django-leaflet to create the map (the template's leaflet_map loadevent).
 FIRST_SCRIPTS = ["front/js/zones-layer.js", "leaflet/leaflet.js", "leaflet/leaflet.extras.js"]
-PUBLIC_PAGE_OPENER_POLICY = "unsafe-none"
 MAP_START_EVENT = "policymap:leaflet"
 # The page's scripts after the first ones (startup.js, FIRST_SCRIPTS), in the order they run:
 # startup.js adds them once the first zones are drawn, so that nothing competes with Leaflet
@@ -295,7 +294,7 @@ def _index(request: HttpRequest, embedded: bool = False) -> HttpResponse:
     # it in a new tab under COOP same-origin costs a browsing-context-group (process) swap
     # before the first byte is parsed (about 20 ms measured in bench/map_page.py). The admin,
     # which has logins, keeps settings.SECURE_CROSS_ORIGIN_OPENER_POLICY.
-    response["Cross-Origin-Opener-Policy"] = PUBLIC_PAGE_OPENER_POLICY
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
     return response
 
 
