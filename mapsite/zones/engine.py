@@ -20,7 +20,7 @@ from mapsite.languages import DEFAULT
 from mapsite.zones import point_index, rules, snapshot, vocabulary
 from mapsite.zones.rules import reason
 
-NEARBY_KM = 10.0
+NEARBY_KM = point_index.NEARBY_KM
 
 
 class UnknownChoice(ValueError):
@@ -80,9 +80,12 @@ def _json_head(answer: dict) -> bytes:
 POINT_FIELDS = ("query", "distance_to_border_km", "nearby")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(data) -> bytes:
     """Compact UTF-8 JSON: how the API writes every answer (spliced answers included)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(data).encode()
 
 
 def _verdict(point, weapon, target, day, shared: bool, lang: str = DEFAULT) -> tuple:

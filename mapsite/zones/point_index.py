@@ -1,12 +1,12 @@
 """Point lookups in process: what `ZonePiece.objects.lookup_at` answers, without a query.
 
 Each worker keeps, per policy version, an STRtree of the lookup pieces PostGIS cut from the
-public zones (`zones_zonepiece`), and the Ukraine–Russia border densified along geodesics.
-Both are read from PostGIS, which stays the source of truth, and are thrown away when the
-data version moves (the snapshot's version). Distances are geodesic on the WGS84 ellipsoid:
-the nearest point is found in Mercator (nearby pieces) or in a plane tangent at the border's
-nearest vertex, then measured exactly with `pyproj.Geod`. Tests hold this path equal to the
-SQL one at thousands of points.
+public zones (`zones_zonepiece`) with its settled cells (mapsite/zones/settled_cells.py), and
+the Ukraine–Russia border densified along geodesics (mapsite/zones/border_line.py). Both are
+read from PostGIS, which stays the source of truth, and are thrown away when the data
+version moves (the snapshot's version). Distances are geodesic on the WGS84 ellipsoid: the
+nearest point of a nearby piece is found in Mercator, then measured exactly with
+`pyproj.Geod`. Tests hold this path equal to the SQL one at thousands of points.
 """
 
 import math
@@ -17,17 +17,15 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db import connection
-from pyproj import Geod
 
-from mapsite.zones import heap
+from mapsite.zones import border_line, heap, settled_cells
+from mapsite.zones.border_line import GEOD, geodesic_vertices
 from mapsite.zones.models import ZonePiece
-from mapsite.zones.querysets import BORDER_SLUG, box_degrees, public_sql
+from mapsite.zones.querysets import box_degrees, public_sql
 
-GEOD = Geod(ellps="WGS84")
-BORDER_STEP_M = 500.0  # the border is densified to steps no longer than this
-PIECE_STEP_M = 1000.0  # a lookup piece's edges, likewise, for distances to it
+PIECE_STEP_M = 1000.0  # a lookup piece's edges are densified to this, for distances to it
 PIECE_SLACK_M = 2_000.0  # more than a straight edge in degrees strays from its geodesic
-BORDER_NEIGHBOURS = 3  # steps either side of the nearest vertex searched for the foot
+NEARBY_KM = 10.0  # areas within this of a point are listed as nearby (the engine's radius)
 
 PIECES_SQL = f"""
 SELECT p.zone_id, ST_AsBinary(p.geom)
@@ -35,7 +33,6 @@ SELECT p.zone_id, ST_AsBinary(p.geom)
  WHERE z.policy_id = %s AND {public_sql("z")}
  ORDER BY p.id
 """  # noqa: S608 (constants only; the value is a bound parameter)
-BORDER_SQL = "SELECT ST_AsBinary(geom) FROM zones_referencefeature WHERE slug = %s"
 
 
 @dataclass
@@ -46,61 +43,13 @@ class PolicyPieces:
     pieces: np.ndarray  # prepared, in the tree's order
     measured: np.ndarray  # each piece, its edges' geodesics traced, in Mercator: for distances
     zone_ids: np.ndarray
-
-
-@dataclass
-class BorderLine:
-    """The border's vertices, densified, as lon/lat and as unit vectors (for the nearest)."""
-
-    lons: np.ndarray
-    lats: np.ndarray
-    unit: np.ndarray
-    part: np.ndarray  # which line of a multi-line each vertex is on
-
-    def __post_init__(self):
-        self.vertices = list(zip(self.lons.tolist(), self.lats.tolist(), strict=True))
-        self.parts = self.part.tolist()
-
-
-def _unit(lons, lats) -> np.ndarray:
-    lam, phi = np.radians(lons), np.radians(lats)
-    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], -1)
-
-
-def _geodesic_vertices(coords: np.ndarray, step_m: float) -> np.ndarray:
-    """A ring or line with points added along each edge's geodesic, so no step is longer
-    than `step_m`: PostGIS measures geography as if edges were geodesics, and so do we."""
-    lon1, lat1 = coords[:-1, 0], coords[:-1, 1]
-    lon2, lat2 = coords[1:, 0], coords[1:, 1]
-    lengths = GEOD.inv(lon1, lat1, lon2, lat2)[2] if len(coords) > 1 else np.zeros(0)
-    out = [coords[:1]]
-    for k, metres in enumerate(lengths):
-        extra = math.ceil(metres / step_m) - 1
-        if extra > 0:
-            points = GEOD.npts(lon1[k], lat1[k], lon2[k], lat2[k], extra)
-            out.append(np.asarray(points, dtype=float).reshape(-1, 2))
-        out.append(coords[k + 1 : k + 2])
-    return np.concatenate(out)
+    settled: settled_cells.SettledCells  # cells whose points all get one answer (NEARBY_KM)
 
 
 def _geodesic_polygon(polygon, step_m: float):
     rings = [polygon.exterior, *polygon.interiors]
-    shell, *holes = (_geodesic_vertices(np.asarray(r.coords)[:, :2], step_m) for r in rings)
+    shell, *holes = (geodesic_vertices(np.asarray(r.coords)[:, :2], step_m) for r in rings)
     return shapely.Polygon(shell, holes)
-
-
-def _border() -> BorderLine | None:
-    with connection.cursor() as cursor:
-        cursor.execute(BORDER_SQL, [BORDER_SLUG])
-        row = cursor.fetchone()
-    if not row:
-        return None
-    geom = shapely.from_wkb(bytes(row[0]))
-    lines = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
-    parts = [_geodesic_vertices(np.asarray(line.coords)[:, :2], BORDER_STEP_M) for line in lines]
-    coords = np.concatenate(parts)
-    part = np.concatenate([np.full(len(p), i) for i, p in enumerate(parts)])
-    return BorderLine(coords[:, 0], coords[:, 1], _unit(coords[:, 0], coords[:, 1]), part)
 
 
 def _pieces(policy_id: int) -> PolicyPieces:
@@ -112,7 +61,9 @@ def _pieces(policy_id: int) -> PolicyPieces:
     shapely.prepare(pieces)
     traced = [_geodesic_polygon(piece, PIECE_STEP_M) for piece in pieces]
     measured = shapely.transform(np.array(traced, dtype=object), _mercator)
-    return PolicyPieces(shapely.STRtree(pieces), pieces, measured, zone_ids)
+    tree = shapely.STRtree(pieces)
+    settled = settled_cells.settle(tree, pieces, zone_ids, NEARBY_KM, PIECE_SLACK_M)
+    return PolicyPieces(tree, pieces, measured, zone_ids, settled)
 
 
 def _mercator(coords: np.ndarray) -> np.ndarray:
@@ -124,22 +75,6 @@ def _mercator(coords: np.ndarray) -> np.ndarray:
 
 def _from_mercator(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.degrees(xy[:, 0]), np.degrees(2 * np.arctan(np.exp(xy[:, 1])) - np.pi / 2)
-
-
-def _to_plane(lon0: float, lat0: float):
-    """Metres east and north in a plane tangent to the ellipsoid at (lon0, lat0)."""
-    sin = math.sin(math.radians(lat0))
-    w = math.sqrt(1 - GEOD.es * sin * sin)
-    east = math.radians(1) * GEOD.a / w * math.cos(math.radians(lat0))  # metres a degree
-    north = math.radians(1) * GEOD.a * (1 - GEOD.es) / w**3
-
-    def forward(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - lon0) * east, (lat - lat0) * north
-
-    def back(x: float, y: float) -> tuple[float, float]:
-        return lon0 + x / east, lat0 + y / north
-
-    return forward, back
 
 
 def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> np.ndarray:
@@ -164,27 +99,12 @@ def _maybe_within(pieces, kept: list[int], lon: float, lat: float, box: float, r
     return [k for k, metres in zip(kept, bound, strict=True) if metres <= radius_km * 1000]
 
 
-def _foot_on_polyline(origin: tuple[float, float], vertices: list) -> tuple[float, float]:
-    """The point of a short polyline (plane coordinates) nearest `origin`."""
-    ox, oy = origin
-    best, foot = math.inf, vertices[0]
-    for (x1, y1), (x2, y2) in zip(vertices, vertices[1:], strict=False):
-        dx, dy = x2 - x1, y2 - y1
-        t = ((ox - x1) * dx + (oy - y1) * dy) / max(dx * dx + dy * dy, 1e-12)
-        t = min(max(t, 0.0), 1.0)
-        fx, fy = x1 + t * dx, y1 + t * dy
-        d2 = (fx - ox) ** 2 + (fy - oy) ** 2
-        if d2 < best:
-            best, foot = d2, (fx, fy)
-    return foot
-
-
 class PointIndex:
     """Everything a point lookup needs, for one data version."""
 
     def __init__(self, version: int):
         self.version = version
-        self.border = _border()
+        self.border = border_line.read()
         self.policies: dict[int, PolicyPieces] = {}
 
     def pieces(self, policy_id: int) -> PolicyPieces:
@@ -199,34 +119,15 @@ class PointIndex:
         heap.settle()
 
     def border_metres(self, lon: float, lat: float) -> float | None:
-        line = self.border
-        if line is None:
-            return None
-        lam, phi = math.radians(lon), math.radians(lat)
-        here = (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
-        nearest = int(np.argmax(line.unit @ here))
-        low, high = max(0, nearest - BORDER_NEIGHBOURS), nearest + BORDER_NEIGHBOURS + 1
-        part = line.parts[nearest]
-        window = zip(line.vertices[low:high], line.parts[low:high], strict=True)
-        coords = [vertex for vertex, p in window if p == part]
-        vertex_lon, vertex_lat = line.vertices[nearest]
-        if len(coords) == 1:
-            return GEOD.inv(lon, lat, vertex_lon, vertex_lat)[2]
-        # The point placed in the plane tangent at the nearest vertex by its true azimuth and
-        # distance from there, so a far point's foot on the line is found as near as a close one's.
-        azimuth, _, metres = GEOD.inv(vertex_lon, vertex_lat, lon, lat)
-        origin = (
-            metres * math.sin(math.radians(azimuth)),
-            metres * math.cos(math.radians(azimuth)),
-        )
-        forward, back = _to_plane(vertex_lon, vertex_lat)
-        foot = _foot_on_polyline(origin, [forward(x, y) for x, y in coords])
-        return GEOD.inv(lon, lat, *back(*foot))[2]
+        return self.border.metres(lon, lat) if self.border is not None else None
 
     def lookup_at(self, lon: float, lat: float, policy_id: int, radius_km: float):
         """As `ZonePiece.objects.lookup_at`: the zone ids holding the point, the metres to
         the border, and [zone id, metres] for the zones within `radius_km`."""
         index = self.pieces(policy_id)
+        settled = index.settled.areas_at(lon, lat, radius_km)
+        if settled is not None:
+            return list(settled), self.border_metres(lon, lat), [[z, 0.0] for z in settled]
         box = box_degrees(lat, radius_km)
         window = shapely.box(lon - box, lat - box, lon + box, lat + box)
         candidates = index.tree.query(window)  # the point's pieces are among them

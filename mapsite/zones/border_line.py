@@ -1,0 +1,163 @@
+"""The Ukraine–Russia border in process: the metres from a point to it, on the ellipsoid.
+
+The line is read from PostGIS (`zones_referencefeature`) and densified along its geodesics.
+A point's nearest vertex is the one whose unit vector is closest to the point's; the foot
+is then found in the plane tangent at that vertex, among its neighbours, and the distance
+measured exactly with `pyproj.Geod`. Over the map's first view (the settled cells' grid)
+each 1/8° cell keeps the run of vertices that can be nearest to any of its points, so a
+point there compares a few hundred vertices, not all of them.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.db import connection
+from pyproj import Geod
+
+from mapsite.zones import settled_cells
+from mapsite.zones.querysets import BORDER_SLUG
+
+GEOD = Geod(ellps="WGS84")
+BORDER_STEP_M = 500.0  # the border is densified to steps no longer than this
+BORDER_NEIGHBOURS = 3  # steps either side of the nearest vertex searched for the foot
+RUN_CELLS_PER_DEGREE = 8
+BORDER_SQL = "SELECT ST_AsBinary(geom) FROM zones_referencefeature WHERE slug = %s"
+
+
+def unit_vectors(lons, lats) -> np.ndarray:
+    lam, phi = np.radians(lons), np.radians(lats)
+    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], -1)
+
+
+def geodesic_vertices(coords: np.ndarray, step_m: float) -> np.ndarray:
+    """A ring or line with points added along each edge's geodesic, so no step is longer
+    than `step_m`: PostGIS measures geography as if edges were geodesics, and so do we."""
+    lon1, lat1 = coords[:-1, 0], coords[:-1, 1]
+    lon2, lat2 = coords[1:, 0], coords[1:, 1]
+    lengths = GEOD.inv(lon1, lat1, lon2, lat2)[2] if len(coords) > 1 else np.zeros(0)
+    out = [coords[:1]]
+    for k, metres in enumerate(lengths):
+        extra = math.ceil(metres / step_m) - 1
+        if extra > 0:
+            points = GEOD.npts(lon1[k], lat1[k], lon2[k], lat2[k], extra)
+            out.append(np.asarray(points, dtype=float).reshape(-1, 2))
+        out.append(coords[k + 1 : k + 2])
+    return np.concatenate(out)
+
+
+@dataclass(frozen=True, slots=True)
+class VertexFrame:
+    """A border vertex, its tangent plane's metres a degree east and north, and the segments
+    of its part up to BORDER_NEIGHBOURS steps either side in that plane (the vertex at 0, 0),
+    each as (x, y, dx, dy, 1 / length²)."""
+
+    lon: float
+    lat: float
+    east: float
+    north: float
+    segments: tuple[tuple[float, float, float, float, float], ...]
+
+
+def _frame(k: int, vertices: list, parts: list) -> VertexFrame:
+    lon0, lat0 = vertices[k]
+    sin = math.sin(math.radians(lat0))
+    w = math.sqrt(1 - GEOD.es * sin * sin)
+    east = math.radians(1) * GEOD.a / w * math.cos(math.radians(lat0))
+    north = math.radians(1) * GEOD.a * (1 - GEOD.es) / w**3
+    low, high = max(0, k - BORDER_NEIGHBOURS), k + BORDER_NEIGHBOURS + 1
+    window = zip(vertices[low:high], parts[low:high], strict=True)
+    around = [
+        ((lon - lon0) * east, (lat - lat0) * north) for (lon, lat), p in window if p == parts[k]
+    ]
+    segments = tuple(
+        (x1, y1, x2 - x1, y2 - y1, 1 / max((x2 - x1) ** 2 + (y2 - y1) ** 2, 1e-12))
+        for (x1, y1), (x2, y2) in zip(around, around[1:], strict=False)
+    )
+    return VertexFrame(lon0, lat0, east, north, segments)
+
+
+def _foot(x: float, y: float, segments) -> tuple[float, float]:
+    """The point of a short polyline (plane coordinates, as segments) nearest (x, y)."""
+    best, foot = math.inf, (0.0, 0.0)
+    for x1, y1, dx, dy, inverse in segments:
+        t = min(max(((x - x1) * dx + (y - y1) * dy) * inverse, 0.0), 1.0)
+        fx, fy = x1 + t * dx, y1 + t * dy
+        d2 = (fx - x) ** 2 + (fy - y) ** 2
+        if d2 < best:
+            best, foot = d2, (fx, fy)
+    return foot
+
+
+class BorderLine:
+    """The border's vertices, densified: unit vectors (for the nearest), each vertex's frame,
+    and each grid cell's run of vertices that can be nearest to its points."""
+
+    def __init__(self, coords: np.ndarray, part: np.ndarray):
+        self.unit = unit_vectors(coords[:, 0], coords[:, 1])
+        vertices = [tuple(c) for c in coords[:, :2].tolist()]
+        parts = part.tolist()
+        self.frames = [_frame(k, vertices, parts) for k in range(len(vertices))]
+        self.west, self.south, east, north = settled_cells.grid_box()
+        self.columns = (east - self.west) * RUN_CELLS_PER_DEGREE
+        self.rows = (north - self.south) * RUN_CELLS_PER_DEGREE
+        self.runs = self._runs()
+
+    def _runs(self) -> list[tuple[int, int]]:
+        """For each cell (column * rows + row), (first, last + 1) of the vertices within the
+        angle to its centre's nearest plus its diameter: any point of the cell has its nearest
+        among them (triangle inequality on the sphere)."""
+        step = 1 / RUN_CELLS_PER_DEGREE
+        column, row = np.divmod(np.arange(self.columns * self.rows), self.rows)
+        west, south = self.west + column * step, self.south + row * step
+        centre = unit_vectors(west + step / 2, south + step / 2)
+        corners = [unit_vectors(west + dx, south + dy) for dx in (0, step) for dy in (0, step)]
+        spread = np.max([np.arccos(np.clip((centre * c).sum(-1), -1, 1)) for c in corners], 0)
+        order = np.arange(len(self.unit))
+        runs = []
+        for start in range(0, len(centre), 1024):
+            cosines = centre[start : start + 1024] @ self.unit.T
+            nearest = np.arccos(np.clip(cosines.max(1), -1, 1))
+            reach = np.minimum(nearest + 2 * spread[start : start + 1024] + 1e-9, np.pi)
+            near = cosines >= np.cos(reach)[:, None]
+            first = np.where(near, order, len(order)).min(1)
+            last = np.where(near, order, -1).max(1) + 1
+            runs += zip(first.tolist(), last.tolist(), strict=True)
+        return runs
+
+    def _nearest(self, lon: float, lat: float) -> VertexFrame:
+        lam, phi = math.radians(lon), math.radians(lat)
+        here = (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+        column = math.floor((lon - self.west) * RUN_CELLS_PER_DEGREE)
+        row = math.floor((lat - self.south) * RUN_CELLS_PER_DEGREE)
+        if 0 <= column < self.columns and 0 <= row < self.rows:
+            first, last = self.runs[column * self.rows + row]
+            return self.frames[first + int(np.argmax(self.unit[first:last] @ here))]
+        return self.frames[int(np.argmax(self.unit @ here))]
+
+    def metres(self, lon: float, lat: float) -> float:
+        """Geodesic metres from the point to the border."""
+        frame = self._nearest(lon, lat)
+        if not frame.segments:
+            return GEOD.inv(lon, lat, frame.lon, frame.lat)[2]
+        # The point placed in the plane tangent at the nearest vertex by its true azimuth and
+        # distance from there, so a far point's foot on the line is found as near as a close one's.
+        azimuth, _, metres = GEOD.inv(frame.lon, frame.lat, lon, lat)
+        angle = math.radians(azimuth)
+        x, y = _foot(metres * math.sin(angle), metres * math.cos(angle), frame.segments)
+        return GEOD.inv(lon, lat, frame.lon + x / frame.east, frame.lat + y / frame.north)[2]
+
+
+def read() -> BorderLine | None:
+    """The border from PostGIS, densified; None when the data has none."""
+    with connection.cursor() as cursor:
+        cursor.execute(BORDER_SQL, [BORDER_SLUG])
+        row = cursor.fetchone()
+    if not row:
+        return None
+    geom = shapely.from_wkb(bytes(row[0]))
+    lines = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    parts = [geodesic_vertices(np.asarray(line.coords)[:, :2], BORDER_STEP_M) for line in lines]
+    part = np.concatenate([np.full(len(p), i) for i, p in enumerate(parts)])
+    return BorderLine(np.concatenate(parts), part)

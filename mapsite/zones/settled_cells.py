@@ -1,0 +1,106 @@
+"""Settled cells: grid cells where every point gets the same areas from the point index.
+
+Over the map's first view (the box `vocabulary.first_view_box` gives for the default view),
+each policy version's lookup pieces are laid on a grid of 1/16° cells. A cell is settled
+when `PointIndex.lookup_at` answers alike for all of its points (edges included):
+
+- the areas holding the cell are those with a piece that contains the whole cell;
+- every piece of any other area is surely farther than the nearby radius from all of the
+  cell, by the lower bound `_maybe_within` applies to each point (the cell's distance in
+  degrees is no more than any of its points', its top latitude's cosine no more than theirs).
+
+Then a point's answer is those areas, each "nearby" at 0 m, and only its distance to the
+border is left to measure. Anywhere else (an unsettled cell, outside the grid, another
+radius) the point takes the general path.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from mapsite.zones import vocabulary
+from mapsite.zones.querysets import box_degrees
+
+CELLS_PER_DEGREE = 16  # a power of two: the cell edges are exact in binary floating point
+UNSETTLED = -1
+MARGIN_M = 1.0  # the per-point bound's rounding, kept clear of
+
+
+def grid_box() -> tuple[int, int, int, int]:
+    """(west, south, east, north) of the grid: the first view's box at the default view."""
+    lat, lon = vocabulary.DEFAULT_CENTER
+    box = vocabulary.first_view_box(lat, lon, vocabulary.DEFAULT_ZOOM)
+    assert box is not None, "the default view's box spans the world"
+    return box
+
+
+@dataclass
+class SettledCells:
+    """One version's settled cells: for each cell, an index into `areas`, or UNSETTLED."""
+
+    west: int
+    south: int
+    columns: int
+    rows: int
+    radius_km: float
+    cells: np.ndarray  # int32, columns x rows, flattened column-major (column * rows + row)
+    areas: list[tuple[int, ...]]  # sorted zone ids holding a settled cell
+
+    def areas_at(self, lon: float, lat: float, radius_km: float) -> tuple[int, ...] | None:
+        """The zone ids holding a point in a settled cell; None where it is not settled."""
+        if radius_km != self.radius_km:
+            return None
+        column = math.floor((lon - self.west) * CELLS_PER_DEGREE)
+        row = math.floor((lat - self.south) * CELLS_PER_DEGREE)
+        if not (0 <= column < self.columns and 0 <= row < self.rows):
+            return None
+        # The cell's edges hold the point exactly (the subtraction could round, far from 0).
+        step = 1 / CELLS_PER_DEGREE
+        if not (
+            self.west + column * step <= lon <= self.west + (column + 1) * step
+            and self.south + row * step <= lat <= self.south + (row + 1) * step
+        ):
+            return None
+        answer = int(self.cells[column * self.rows + row])
+        return None if answer == UNSETTLED else self.areas[answer]
+
+    @property
+    def settled_share(self) -> float:
+        return float(np.count_nonzero(self.cells != UNSETTLED)) / len(self.cells)
+
+
+def settle(tree, pieces, zone_ids, radius_km: float, slack_m: float) -> SettledCells:
+    """The settled cells of one version's pieces (in `tree`'s order), for `radius_km`;
+    `slack_m` is how far a straight edge in degrees may stray from its geodesic."""
+    west, south, east, north = grid_box()
+    columns, rows = (east - west) * CELLS_PER_DEGREE, (north - south) * CELLS_PER_DEGREE
+    column, row = np.divmod(np.arange(columns * rows), rows)
+    x0, y0 = west + column / CELLS_PER_DEGREE, south + row / CELLS_PER_DEGREE
+    x1, y1 = x0 + 1 / CELLS_PER_DEGREE, y0 + 1 / CELLS_PER_DEGREE
+    cells = shapely.box(x0, y0, x1, y1)
+    top = np.maximum(np.abs(y0), np.abs(y1))
+    reach = np.array([box_degrees(lat, radius_km) for lat in top.tolist()])
+    # Every piece any point of a cell could see: its own window is inside this one.
+    cell_of, piece = tree.query(shapely.box(x0 - reach, y0 - reach, x1 + reach, y1 + reach))
+    holds = shapely.contains(pieces[piece], cells[cell_of])
+    cos = np.cos(np.radians(np.minimum(top + reach, 89.0)))[cell_of]
+    degrees = shapely.distance(pieces[piece], cells[cell_of])
+    far = degrees * 110_000.0 * cos - slack_m > radius_km * 1000 + MARGIN_M
+
+    zone = zone_ids[piece]
+    span = int(zone_ids.max()) + 1 if len(zone_ids) else 1
+    holding_keys = np.unique(cell_of[holds] * span + zone[holds])
+    held = np.isin(cell_of * span + zone, holding_keys)
+    unsettled = np.unique(cell_of[~held & ~far])
+
+    holding: dict[int, list[int]] = {}
+    for key in holding_keys.tolist():
+        holding.setdefault(key // span, []).append(key % span)
+    answers: dict[tuple[int, ...], int] = {(): 0}
+    table = np.zeros(columns * rows, dtype=np.int32)  # no piece anywhere near: no area
+    for cell, zones in holding.items():
+        table[cell] = answers.setdefault(tuple(sorted(zones)), len(answers))
+    table[unsettled] = UNSETTLED
+    return SettledCells(west, south, columns, rows, radius_km, table, list(answers))

@@ -1,0 +1,110 @@
+"""Settled cells and the border's per-cell runs (mapsite/zones/settled_cells.py,
+border_line.py) answer exactly as the general path does, and as PostGIS, and they are used."""
+
+import copy
+import dataclasses
+import random
+
+import numpy as np
+import pytest
+
+from mapsite.zones import border_line, point_index, settled_cells, snapshot
+from tests.test_point_index import RADIUS_KM, _assert_same, _versions
+
+pytestmark = pytest.mark.django_db
+STEP = 1 / settled_cells.CELLS_PER_DEGREE
+
+
+def _index():
+    return point_index.for_version(snapshot.current().version)
+
+
+def _general(pieces):
+    """The same pieces with no cell settled: every point takes the tree."""
+    cells = np.full_like(pieces.settled.cells, settled_cells.UNSETTLED)
+    return dataclasses.replace(pieces, settled=dataclasses.replace(pieces.settled, cells=cells))
+
+
+def _settled_points(pieces, count: int, seed: int) -> list[tuple[float, float]]:
+    """Random points of settled cells, half of them on a cell's corner or edge."""
+    cells = pieces.settled
+    settled = np.flatnonzero(cells.cells != settled_cells.UNSETTLED)
+    rng = random.Random(seed)
+    points = []
+    for cell in rng.sample(settled.tolist(), count):
+        column, row = divmod(cell, cells.rows)
+        west, south = cells.west + column * STEP, cells.south + row * STEP
+        dx, dy = rng.choice([(rng.random(), rng.random()), (0, 0), (1, 1), (rng.random(), 0)])
+        points.append((west + dx * STEP, south + dy * STEP))
+    return points
+
+
+def test_most_cells_of_every_version_are_settled():
+    index = _index()
+    for policy in _versions():
+        share = index.pieces(policy.id).settled.settled_share
+        assert 0.6 < share < 1.0, f"policy {policy.id}: {share:.0%} of the cells settled"
+
+
+def test_a_settled_cell_answers_as_the_tree_and_as_postgis():
+    index = _index()
+    for number, policy in enumerate(_versions()):
+        pieces = index.pieces(policy.id)
+        points = _settled_points(pieces, 150, seed=number)
+        by_cells = [pieces.settled.areas_at(lon, lat, RADIUS_KM) for lon, lat in points]
+        assert sum(a is not None for a in by_cells) > len(points) / 2
+        fast = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
+        index.policies[policy.id] = _general(pieces)
+        try:
+            slow = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
+        finally:
+            index.policies[policy.id] = pieces
+        for (lon, lat), a, b in zip(points, fast, slow, strict=True):
+            assert a == b, f"at {lon}, {lat} (policy {policy.id})"
+        for lon, lat in points[:40]:
+            _assert_same(lon, lat, policy.id, index)
+
+
+def test_a_settled_cell_holds_areas_and_leaves_others_out():
+    """Both kinds are settled: cells inside some area, and cells with no area near."""
+    index = _index()
+    for policy in _versions():
+        cells = index.pieces(policy.id).settled
+        kinds = {bool(cells.areas[a]) for a in np.unique(cells.cells).tolist() if a != -1}
+        assert kinds == {True, False}, policy.id
+
+
+def test_outside_the_grid_or_for_another_radius_a_point_takes_the_tree():
+    cells = _index().pieces(_versions()[0].id).settled
+    west, south, east, north = settled_cells.grid_box()
+    assert cells.areas_at(west - 0.01, south + 1, RADIUS_KM) is None
+    assert cells.areas_at(east + 0.01, south + 1, RADIUS_KM) is None
+    assert cells.areas_at(west + 1, north + 0.01, RADIUS_KM) is None
+    assert cells.areas_at(west + 1, south - 0.01, RADIUS_KM) is None
+    some = next(
+        (c, r)
+        for c in range(cells.columns)
+        for r in range(cells.rows)
+        if cells.cells[c * cells.rows + r] != settled_cells.UNSETTLED
+    )
+    lon, lat = west + (some[0] + 0.5) * STEP, south + (some[1] + 0.5) * STEP
+    assert cells.areas_at(lon, lat, RADIUS_KM) is not None
+    assert cells.areas_at(lon, lat, RADIUS_KM + 1) is None
+
+
+def test_the_border_s_runs_find_the_same_nearest_vertex_as_the_whole_line():
+    line = _index().border
+    whole = copy.copy(line)
+    whole.columns = 0  # no cell: every point compares all the vertices
+    west, south, east, north = settled_cells.grid_box()
+    rng = random.Random(7)
+    points = [(rng.uniform(west, east), rng.uniform(south, north)) for _ in range(3000)]
+    step = 1 / border_line.RUN_CELLS_PER_DEGREE  # and the cells' corners
+    points += [
+        (west + rng.randrange(line.columns) * step, south + rng.randrange(line.rows) * step)
+        for _ in range(500)
+    ]
+    for lon, lat in points:
+        assert line.metres(lon, lat) == whole.metres(lon, lat), f"at {lon}, {lat}"
+    runs = np.array([last - first for first, last in line.runs])
+    assert np.median(runs) < len(line.unit) / 4  # a run is a small part of the line
