@@ -14,9 +14,6 @@ import ipaddress
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.middleware.locale import LocaleMiddleware
-
-API_PREFIX = "/api/"
 
 PERMISSIONS_POLICY = ", ".join(
     [
@@ -84,16 +81,6 @@ class CachedCSPMiddleware(CSPMiddleware):
         # As django-csp: a nonce asked for after the header is written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
-
-
-class PageLocaleMiddleware(LocaleMiddleware):
-    """The page's language from the request; the API's answers are in English unless `lang=`
-    asks (mapsite/api/lang.py), so an API request skips the negotiation and its `Vary`."""
-
-    def __call__(self, request):
-        if request.path_info.startswith(API_PREFIX):
-            return self.get_response(request)
-        return super().__call__(request)
 
 
 def client_ip(request) -> str | None:

@@ -111,21 +111,23 @@ INSTALLED_APPS = [
     "mapsite.front",
 ]
 
+# The API (/api/) passes by the middleware only pages need (mapsite/page_middleware.py):
+# the language negotiation (its words follow `lang=`, and it sends no
+# `Vary: Accept-Language`), the login, messages and the edit history's request.
+# The pages' language: the map page picks it itself (?lang= first, then LocaleMiddleware),
+# and every page says `Vary: Accept-Language` so the front's micro-cache keeps them apart.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mapsite.compression.GZipMiddleware",  # Accept-Encoding read by RFC 9110 (q-values, any case)
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The page's language: the map page picks it itself (?lang= first, then this), and
-    # every page says `Vary: Accept-Language` so the front's micro-cache keeps them apart.
-    # The API (/api/) skips it: its words follow `lang=` alone.
-    "mapsite.security.PageLocaleMiddleware",
+    "mapsite.page_middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "mapsite.page_middleware.AuthenticationMiddleware",
+    "mapsite.page_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "mapsite.page_middleware.HistoryRequestMiddleware",
     "mapsite.security.CachedCSPMiddleware",
     "mapsite.security.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it answers a locked-out login before anything is checked.
