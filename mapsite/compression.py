@@ -55,9 +55,13 @@ def use_gzip(header: str | None, size: int, min_size: int) -> bool:
 
 
 class GZipMiddleware(DjangoGZipMiddleware):
-    """Django's GZipMiddleware (which looks for the bare word "gzip") deciding by RFC 9110."""
+    """Django's GZipMiddleware (which looks for the bare word "gzip") deciding by RFC 9110.
+    A response that already varies on Accept-Encoding chose its coding itself (the API's
+    `serve()`, gzip or not) and is left as it is."""
 
     def process_response(self, request, response):
+        if "accept-encoding" in response.get("Vary", "").lower():
+            return response
         header = request.META.get("HTTP_ACCEPT_ENCODING")
         size = GZIP_MIN_BYTES if response.streaming else len(response.content)
         wanted = use_gzip(header, size, GZIP_MIN_BYTES)
