@@ -1,7 +1,14 @@
-"""gunicorn's settings for the site (`gunicorn -c python:mapsite.gunicorn_conf`): each worker
-builds its policy snapshot and point index before it takes a request."""
+"""gunicorn's settings for the site (`gunicorn -c python:mapsite.gunicorn_conf`):
 
+- each worker builds its policy snapshot and point index before it takes a request;
+- a connection with nothing left unread is closed at once (`close_unless_unread`).
+"""
+
+import functools
 import logging
+import socket
+
+import gunicorn.util
 
 logger = logging.getLogger(__name__)
 
@@ -16,3 +23,33 @@ def post_worker_init(worker) -> None:
     except DatabaseError:
         # The database is down: the worker serves anyway (503s) and builds on first use.
         logger.warning("worker %s starts without its point index: database unavailable", worker)
+
+
+def close_unless_unread(close_graceful):
+    """gunicorn's graceful close (RFC 9112 9.6) half-closes a connection, then waits for the
+    peer (nginx) to close it before the worker takes the next request, so that request bytes
+    left unread cannot make the kernel reset the connection and cut the answer short. When
+    nothing is left unread there is nothing to reset: the connection is closed at once, and
+    the worker goes on. Anything unread (a body the app did not read, a pipelined request,
+    the peer's close) still takes gunicorn's way."""
+
+    @functools.wraps(close_graceful)
+    def close(sock, *args, **kwargs):
+        try:
+            sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:  # nothing to read: nothing for the kernel to reset
+            try:
+                sock.close()
+            except OSError:
+                pass
+            return None
+        except OSError:
+            pass
+        return close_graceful(sock, *args, **kwargs)
+
+    close.unless_unread = True  # type: ignore[attr-defined]
+    return close
+
+
+if not getattr(gunicorn.util.close_graceful, "unless_unread", False):
+    gunicorn.util.close_graceful = close_unless_unread(gunicorn.util.close_graceful)

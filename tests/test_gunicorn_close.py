@@ -1,0 +1,59 @@
+"""A connection with nothing left unread is closed at once; anything unread still takes
+gunicorn's graceful close (mapsite/gunicorn_conf.py)."""
+
+import socket
+import threading
+import time
+
+import gunicorn.util
+
+from mapsite import gunicorn_conf
+
+PEER_HOLDS_SECONDS = 1.0
+ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+
+
+def _close_with_a_slow_peer(unread: bytes) -> tuple[float, bytes]:
+    """Close our end of a socket pair after answering; the peer first sends `unread` (bytes
+    we never read), reads to the end, then waits before it closes. (seconds the close took,
+    what the peer read)."""
+    ours, peer = socket.socketpair()
+    sent, got = threading.Event(), []
+
+    def slow_peer():
+        peer.sendall(unread)
+        sent.set()
+        while chunk := peer.recv(4096):
+            got.append(chunk)
+        time.sleep(PEER_HOLDS_SECONDS)
+        peer.close()
+
+    thread = threading.Thread(target=slow_peer)
+    thread.start()
+    sent.wait()
+    ours.sendall(ANSWER)
+    started = time.monotonic()
+    gunicorn.util.close_graceful(ours)
+    took = time.monotonic() - started
+    thread.join()
+    assert ours.fileno() == -1, "our end was not closed"
+    return took, b"".join(got)
+
+
+def test_the_config_puts_the_close_in_gunicorn_s_place():
+    assert gunicorn.util.close_graceful.unless_unread
+    assert gunicorn.util.close_graceful.__wrapped__.__module__ == "gunicorn.util"
+    again = gunicorn_conf.close_unless_unread(gunicorn.util.close_graceful)
+    assert again.__wrapped__ is gunicorn.util.close_graceful  # importing twice wraps once
+
+
+def test_with_nothing_unread_the_worker_does_not_wait_for_the_peer():
+    took, read = _close_with_a_slow_peer(b"")
+    assert read == ANSWER, "the peer did not get the whole answer"
+    assert took < PEER_HOLDS_SECONDS / 2, f"waited {took:.2f} s for the peer"
+
+
+def test_with_bytes_unread_gunicorn_s_graceful_close_drains_and_waits():
+    took, read = _close_with_a_slow_peer(b"POST / HTTP/1.1\r\n\r\nleft unread")
+    assert read == ANSWER
+    assert took >= PEER_HOLDS_SECONDS * 0.8, f"closed after {took:.2f} s: it did not wait"
