@@ -73,6 +73,11 @@ def _mercator(coords: np.ndarray) -> np.ndarray:
     return np.stack([lam, np.log(np.tan(np.pi / 4 + phi / 2))], -1)
 
 
+def _mercator_point(lon: float, lat: float) -> shapely.Point:
+    """`_mercator` of one point, without numpy's per-call cost."""
+    return shapely.Point(math.radians(lon), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
 def _from_mercator(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.degrees(xy[:, 0]), np.degrees(2 * np.arctan(np.exp(xy[:, 1])) - np.pi / 2)
 
@@ -80,7 +85,7 @@ def _from_mercator(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> np.ndarray:
     """Geodesic metres from a point to each of some nearby shapes (in Mercator) it is not
     inside: the foot found in Mercator, then measured on the ellipsoid."""
-    origin = shapely.Point(_mercator(np.array([[lon, lat]]))[0])
+    origin = _mercator_point(lon, lat)
     feet = shapely.get_coordinates(shapely.shortest_line(origin, shapes))[1::2]
     foot_lons, foot_lats = _from_mercator(feet)
     count = len(feet)
