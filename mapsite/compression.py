@@ -56,11 +56,11 @@ def use_gzip(header: str | None, size: int, min_size: int) -> bool:
 
 class GZipMiddleware(DjangoGZipMiddleware):
     """Django's GZipMiddleware (which looks for the bare word "gzip") deciding by RFC 9110.
-    A response that already varies on Accept-Encoding chose its coding itself (the API's
-    `serve()`, gzip or not) and is left as it is."""
+    A response whose view chose its coding itself (`coding_chosen`: the API's `serve()`,
+    gzip or not) is left as it is."""
 
     def process_response(self, request, response):
-        if "accept-encoding" in response.get("Vary", "").lower():
+        if getattr(response, "coding_chosen", False):
             return response
         header = request.META.get("HTTP_ACCEPT_ENCODING")
         size = GZIP_MIN_BYTES if response.streaming else len(response.content)

@@ -31,20 +31,22 @@ def close_unless_unread(close_graceful):
     left unread cannot make the kernel reset the connection and cut the answer short. When
     nothing is left unread there is nothing to reset: the connection is closed at once, and
     the worker goes on. Anything unread (a body the app did not read, a pipelined request,
-    the peer's close) still takes gunicorn's way."""
+    the peer's close), and any socket but a plain blocking one (TLS, or one with a timeout,
+    where a peek cannot be asked without waiting), still takes gunicorn's way."""
 
     @functools.wraps(close_graceful)
     def close(sock, *args, **kwargs):
-        try:
-            sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-        except BlockingIOError:  # nothing to read: nothing for the kernel to reset
+        if type(sock) is socket.socket and sock.gettimeout() is None:
             try:
-                sock.close()
+                sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            except BlockingIOError:  # nothing to read: nothing for the kernel to reset
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+                return None
             except OSError:
                 pass
-            return None
-        except OSError:
-            pass
         return close_graceful(sock, *args, **kwargs)
 
     close.unless_unread = True  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ deployment checks on the session cookie look for it by name.
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.middleware import locale
+from django.utils.decorators import sync_only_middleware
 from simple_history import middleware as history
 
 API_PREFIX = "/api/"
@@ -41,7 +42,8 @@ class MessageMiddleware(PagesOnly, messages.MessageMiddleware):
     pass
 
 
-def HistoryRequestMiddleware(get_response):  # noqa: N802 (named as the one it wraps)
+@sync_only_middleware
+def HistoryRequestMiddleware(get_response):  # named as the one it wraps
     """django-simple-history's request context (who made an edit), for the pages only."""
     with_history = history.HistoryRequestMiddleware(get_response)
 

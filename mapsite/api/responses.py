@@ -199,6 +199,7 @@ def serve(
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={max_age}, s-maxage={SHARED_MAX_AGE}"
     response["Vary"] = "Accept-Encoding"
+    response.coding_chosen = True  # the site's GZipMiddleware leaves it as it is
     return response
 
 

@@ -114,15 +114,14 @@ class BorderLine:
         centre = unit_vectors(west + step / 2, south + step / 2)
         corners = [unit_vectors(west + dx, south + dy) for dx in (0, step) for dy in (0, step)]
         spread = np.max([np.arccos(np.clip((centre * c).sum(-1), -1, 1)) for c in corners], 0)
-        order = np.arange(len(self.unit))
-        runs = []
+        count, runs = len(self.unit), []
         for start in range(0, len(centre), 1024):
             cosines = centre[start : start + 1024] @ self.unit.T
             nearest = np.arccos(np.clip(cosines.max(1), -1, 1))
-            reach = np.minimum(nearest + 2 * spread[start : start + 1024] + 1e-9, np.pi)
-            near = cosines >= np.cos(reach)[:, None]
-            first = np.where(near, order, len(order)).min(1)
-            last = np.where(near, order, -1).max(1) + 1
+            # 1e-7 rad (0.6 m): arccos near 1 is that coarse
+            angle = np.minimum(nearest + 2 * spread[start : start + 1024] + 1e-7, np.pi)
+            near = cosines >= np.cos(angle)[:, None]  # every row holds its nearest at least
+            first, last = near.argmax(1), count - near[:, ::-1].argmax(1)
             runs += zip(first.tolist(), last.tolist(), strict=True)
         return runs
 

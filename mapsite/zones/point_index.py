@@ -21,7 +21,7 @@ from django.db import connection
 from mapsite.zones import border_line, heap, settled_cells
 from mapsite.zones.border_line import GEOD, geodesic_vertices
 from mapsite.zones.models import ZonePiece
-from mapsite.zones.querysets import box_degrees, public_sql
+from mapsite.zones.querysets import box_degrees, metres_at_least, public_sql
 
 PIECE_STEP_M = 1000.0  # a lookup piece's edges are densified to this, for distances to it
 PIECE_SLACK_M = 2_000.0  # more than a straight edge in degrees strays from its geodesic
@@ -66,16 +66,21 @@ def _pieces(policy_id: int) -> PolicyPieces:
     return PolicyPieces(tree, pieces, measured, zone_ids, settled)
 
 
+def _mercator_y(phi, xp=np):
+    """Mercator's northing (on the sphere) of latitudes in radians; `xp` is numpy or math."""
+    return xp.log(xp.tan(xp.pi / 4 + phi / 2))
+
+
 def _mercator(coords: np.ndarray) -> np.ndarray:
     """Mercator (on the sphere, of geodetic lon/lat): conformal, so the foot of a
     perpendicular from a point to a shape some kilometres away is where it should be."""
     lam, phi = np.radians(coords[:, 0]), np.radians(coords[:, 1])
-    return np.stack([lam, np.log(np.tan(np.pi / 4 + phi / 2))], -1)
+    return np.stack([lam, _mercator_y(phi)], -1)
 
 
 def _mercator_point(lon: float, lat: float) -> shapely.Point:
     """`_mercator` of one point, without numpy's per-call cost."""
-    return shapely.Point(math.radians(lon), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+    return shapely.Point(math.radians(lon), _mercator_y(math.radians(lat), math))
 
 
 def _from_mercator(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,13 +99,10 @@ def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> np.ndarray:
 
 def _maybe_within(pieces, kept: list[int], lon: float, lat: float, box: float, radius_km: float):
     """Those of `kept` (indexes into `pieces`) that may lie within `radius_km` of the point:
-    a piece farther in degrees than a sure lower bound of the radius is dropped before it is
-    measured on the ellipsoid. A degree is at least 110 km of latitude and 110 km times the
-    cosine of the window's farthest latitude of longitude; straight edges in degrees stray
-    from the geodesics measured by less than PIECE_SLACK_M."""
-    cos = math.cos(math.radians(min(abs(lat) + box, 89.0)))
+    a piece whose distance in degrees is surely more than the radius, anywhere in the window
+    (`metres_at_least`), is dropped before it is measured on the ellipsoid."""
     degrees = shapely.distance(pieces[kept], shapely.Point(lon, lat))
-    bound = (degrees * 110_000.0 * cos - PIECE_SLACK_M).tolist()
+    bound = metres_at_least(degrees, abs(lat) + box, PIECE_SLACK_M).tolist()
     return [k for k, metres in zip(kept, bound, strict=True) if metres <= radius_km * 1000]
 
 

@@ -9,6 +9,7 @@ SQL strings, never input).
 
 import math
 
+import numpy as np
 from django.db import connection
 from django.db.models import Manager, Q, QuerySet
 
@@ -202,6 +203,14 @@ def box_degrees(lat: float, radius_km: float) -> float:
     """A box in degrees sure to hold everything within `radius_km` of a point at `lat`."""
     cos = max(math.cos(math.radians(min(abs(lat), 89.0))), 0.01)
     return radius_km / 110.0 / cos * 1.2
+
+
+def metres_at_least(degrees, farthest_lat, slack_m: float):
+    """A sure lower bound of the geodesic metres spanned by planar distances in lon/lat
+    `degrees` no farther than `farthest_lat` from the equator (numbers or arrays): a degree
+    is at least 110 km of latitude, and 110 km times that latitude's cosine of longitude;
+    `slack_m` covers how far straight edges in degrees stray from the geodesics measured."""
+    return degrees * 110_000.0 * np.cos(np.radians(np.minimum(farthest_lat, 89.0))) - slack_m
 
 
 class ZonePieceQuerySet(QuerySet):

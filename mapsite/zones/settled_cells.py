@@ -6,8 +6,9 @@ when `PointIndex.lookup_at` answers alike for all of its points (edges included)
 
 - the areas holding the cell are those with a piece that contains the whole cell;
 - every piece of any other area is surely farther than the nearby radius from all of the
-  cell, by the lower bound `_maybe_within` applies to each point (the cell's distance in
-  degrees is no more than any of its points', its top latitude's cosine no more than theirs).
+  cell, by the lower bound each point's lookup applies (`querysets.metres_at_least`: the
+  cell's distance in degrees is no more than any of its points', and its farthest latitude
+  no nearer the equator than theirs).
 
 Then a point's answer is those areas, each "nearby" at 0 m, and only its distance to the
 border is left to measure. Anywhere else (an unsettled cell, outside the grid, another
@@ -21,7 +22,7 @@ import numpy as np
 import shapely
 
 from mapsite.zones import vocabulary
-from mapsite.zones.querysets import box_degrees
+from mapsite.zones.querysets import box_degrees, metres_at_least
 
 CELLS_PER_DEGREE = 16  # a power of two: the cell edges are exact in binary floating point
 UNSETTLED = -1
@@ -32,7 +33,8 @@ def grid_box() -> tuple[int, int, int, int]:
     """(west, south, east, north) of the grid: the first view's box at the default view."""
     lat, lon = vocabulary.DEFAULT_CENTER
     box = vocabulary.first_view_box(lat, lon, vocabulary.DEFAULT_ZOOM)
-    assert box is not None, "the default view's box spans the world"
+    if box is None:
+        raise ValueError("the default view's box spans the world: no grid to settle")
     return box
 
 
@@ -85,19 +87,19 @@ def settle(tree, pieces, zone_ids, radius_km: float, slack_m: float) -> SettledC
     # Every piece any point of a cell could see: its own window is inside this one.
     cell_of, piece = tree.query(shapely.box(x0 - reach, y0 - reach, x1 + reach, y1 + reach))
     holds = shapely.contains(pieces[piece], cells[cell_of])
-    cos = np.cos(np.radians(np.minimum(top + reach, 89.0)))[cell_of]
     degrees = shapely.distance(pieces[piece], cells[cell_of])
-    far = degrees * 110_000.0 * cos - slack_m > radius_km * 1000 + MARGIN_M
+    bound = metres_at_least(degrees, (top + reach)[cell_of], slack_m)
+    far = bound > radius_km * 1000 + MARGIN_M
 
     zone = zone_ids[piece]
-    span = int(zone_ids.max()) + 1 if len(zone_ids) else 1
-    holding_keys = np.unique(cell_of[holds] * span + zone[holds])
-    held = np.isin(cell_of * span + zone, holding_keys)
+    key_base = int(zone_ids.max()) + 1 if len(zone_ids) else 1  # (cell, zone) as one number
+    holding_keys = np.unique(cell_of[holds] * key_base + zone[holds])
+    held = np.isin(cell_of * key_base + zone, holding_keys)
     unsettled = np.unique(cell_of[~held & ~far])
 
     holding: dict[int, list[int]] = {}
     for key in holding_keys.tolist():
-        holding.setdefault(key // span, []).append(key % span)
+        holding.setdefault(key // key_base, []).append(key % key_base)
     answers: dict[tuple[int, ...], int] = {(): 0}
     table = np.zeros(columns * rows, dtype=np.int32)  # no piece anywhere near: no area
     for cell, zones in holding.items():
