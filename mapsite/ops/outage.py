@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.views import defaults
 
 from mapsite.api import responses
+from mapsite.page_middleware import is_api
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def database_down(exc: BaseException | None) -> bool:
 
 def unavailable(request: HttpRequest) -> HttpResponse:
     """The 503 for a request that needed the database: JSON under /api/, else the page."""
-    if request.path_info.startswith("/api/"):
+    if is_api(request):
         return responses.unavailable()
     response = HttpResponse(render_to_string(PAGE), status=503)
     response["Retry-After"] = str(responses.RETRY_AFTER_SECONDS)
@@ -48,6 +49,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a 503 when the database is down, else the 500 as before (JSON in the API)."""
     if database_down(sys.exc_info()[1]):
         return unavailable(request)
-    if request.path_info.startswith("/api/"):
+    if is_api(request):
         return responses.error(500, "internal error")
     return defaults.server_error(request)
