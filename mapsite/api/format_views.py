@@ -7,7 +7,7 @@ from that export's body (mapsite/api/formats.py), and cached per data version.
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from mapsite.api import formats, lang, openapi, views
+from mapsite.api import formats, lang, openapi, params, views
 from mapsite.api.responses import api_endpoint, cached, serve
 from mapsite.languages import DEFAULT
 from mapsite.zones import snapshot
@@ -56,7 +56,9 @@ ZONE_FILES = openapi.Operation(
 @openapi.documented(ZONE_FILES)
 def zones_file(request: HttpRequest, format: str) -> HttpResponse:  # noqa: A002 (the URL's name)
     file_format = formats.FORMATS[format]
-    day, kind, bbox, simplify, download, clip, asked = views.ZONES.query.parse(request.GET)
+    day, kind, bbox, simplify, download, clip, asked = views.ZONES.query.parse(
+        params.query_of(request)
+    )
     snap = snapshot.current()
     policy = snap.policy_on(day)
     policy_id = policy.id if policy else None

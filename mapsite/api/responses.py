@@ -13,12 +13,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
 
+from django.core.exceptions import TooManyFieldsSent
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.http import parse_etags
 
-from mapsite.api.params import BadParam
+from mapsite.api.params import BadParam, too_many_fields
 from mapsite.compression import GZIP_MIN_BYTES, use_gzip
 from mapsite.languages import DEFAULT
 from mapsite.zones.engine import dumps  # the one JSON writer, shared with the engine
@@ -84,6 +85,9 @@ def _answer(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
             return view(request, *args, **kwargs)
     except BadParam as exc:
         return error(400, exc.message, exc.field)
+    except TooManyFieldsSent:  # from request.GET, read by a view
+        refused = too_many_fields()
+        return error(400, refused.message, refused.field)
     except DatabaseError:
         logger.exception("database error answering %s", request.path)
         return unavailable()
@@ -103,7 +107,9 @@ class Body:
 
     @classmethod
     def of(cls, content: bytes) -> "Body":
-        digest = hashlib.blake2b(content, digest_size=12).hexdigest()
+        # SHA-256 runs in the CPU's SHA instructions where it has them (faster than BLAKE2b
+        # on a verdict's body); 96 bits of it name a body well enough.
+        digest = hashlib.sha256(content).hexdigest()[:24]
         return cls(content, f'"{digest}"')
 
     @classmethod

@@ -63,7 +63,7 @@ VERDICT = Operation(
 @api_endpoint
 @documented(VERDICT)
 def verdict(request: HttpRequest) -> HttpResponse:
-    snap, ((lon, lat), weapon, target, day, asked) = VERDICT.query.read(request.GET)
+    snap, ((lon, lat), weapon, target, day, asked) = VERDICT.query.read(params.query_of(request))
 
     rendered = []
 
@@ -120,7 +120,7 @@ ZONES = Operation(
 @api_endpoint
 @documented(ZONES)
 def zones(request: HttpRequest) -> HttpResponse:
-    day, kind, bbox, simplify, download, clip, asked = ZONES.query.parse(request.GET)
+    day, kind, bbox, simplify, download, clip, asked = ZONES.query.parse(params.query_of(request))
     snap = snapshot.current()
     policy = snap.policy_on(day)
     body = zones_body(snap, policy.id if policy else None, kind, bbox, simplify, clip, asked)
@@ -162,7 +162,7 @@ ZONE = Operation(
 @api_endpoint
 @documented(ZONE)
 def zone(request: HttpRequest, slug: str) -> HttpResponse:
-    (simplify,) = ZONE.query.parse(request.GET)
+    (simplify,) = ZONE.query.parse(params.query_of(request))
     body = None
     if ZONE_SLUG.fullmatch(slug):
         body = cached(
@@ -187,7 +187,7 @@ POLICIES = Operation(
 @api_endpoint
 @documented(POLICIES)
 def policies(request: HttpRequest) -> HttpResponse:
-    (asked,) = POLICIES.query.parse(request.GET)
+    (asked,) = POLICIES.query.parse(params.query_of(request))
     snap = snapshot.current()
     today = params.today()
     body = cached(snap, ("policies", today, asked), lambda: _policies_in(snap, today, asked))
@@ -243,7 +243,7 @@ def layer(request: HttpRequest, name: str) -> HttpResponse:
     if name not in geojson.LAYERS:
         known = ", ".join(geojson.LAYERS)
         return error(404, f"unknown layer; the layers are: {known}", "name")
-    simplify, asked = LAYER.query.parse(request.GET)
+    simplify, asked = LAYER.query.parse(params.query_of(request))
     snap = snapshot.current()
     body = english = layer_body(snap, name, simplify)
     if asked is not None:
@@ -289,7 +289,7 @@ PLACES = Operation(
 @documented(PLACES)
 def places(request: HttpRequest) -> HttpResponse:
     """Place search over every name of a place (Place.objects.search)."""
-    q, limit, asked = PLACES.query.parse(request.GET)
+    q, limit, asked = PLACES.query.parse(params.query_of(request))
     results = [
         {
             "name": place.name,
@@ -341,7 +341,7 @@ REACH = Operation(
 @api_endpoint
 @documented(REACH)
 def reach(request: HttpRequest) -> HttpResponse:
-    snap, (weapon, origin, simplify) = REACH.query.read(request.GET)
+    snap, (weapon, origin, simplify) = REACH.query.read(params.query_of(request))
     body = cached(
         snap,
         ("reach", weapon, origin, simplify),

@@ -170,6 +170,9 @@ def for_version(version: int) -> PointIndex | SqlLookup:
     global _current
     if settings.POINT_LOOKUP == "sql":
         return SqlLookup()
+    current = _current  # read once: another thread may replace it, never change it
+    if current is not None and current.version == version:
+        return current
     with _lock:
         if _current is None or _current.version != version:
             _current = PointIndex(version)
