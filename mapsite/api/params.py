@@ -1,7 +1,8 @@
 """Query-parameter parsing for the public API: strict, small, and never a 500.
 
-Every parser takes the request's QueryDict and raises `BadParam(field, message)`
-for anything it cannot use; the views turn that into a 400 JSON answer.
+Every parser takes the request's query as a dict of lists (`query_of`'s, or a QueryDict)
+and raises `BadParam(field, message)` for anything it cannot use; the views turn that into
+a 400 JSON answer.
 """
 
 import datetime as dt
