@@ -23,7 +23,15 @@ if [ "${WITH_BROWSER:-0}" = 1 ]; then
   command -v chromium >/dev/null || need chromium
   command -v wrk >/dev/null || need wrk
 fi
-python3 -c 'import venv, ensurepip' 2>/dev/null || need python3-venv
+# The virtualenv's interpreter: Debian's python3.11 unless PYTHON names another.
+PYTHON=${PYTHON:-/usr/bin/python3.11}
+if [ "$PYTHON" = /usr/bin/python3.11 ]; then
+  [ -x /usr/bin/python3.11 ] || need python3.11
+  [ -x /usr/bin/python3.11 ] && /usr/bin/python3.11 -c 'import venv, ensurepip' 2>/dev/null \
+    || need python3.11-venv
+else
+  "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || need python3-venv
+fi
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
