@@ -30,23 +30,28 @@ def close_unless_unread(close_graceful):
     peer (nginx) to close it before the worker takes the next request, so that request bytes
     left unread cannot make the kernel reset the connection and cut the answer short. When
     nothing is left unread there is nothing to reset: the connection is closed at once, and
-    the worker goes on. Anything unread (a body the app did not read, a pipelined request,
-    the peer's close), and any socket but a plain blocking one (TLS, or one with a timeout,
+    the worker goes on; so it is when the peer has already closed its side after reading the
+    answer (nginx, most of the time). Anything unread (a body the app did not read, a
+    pipelined request), and any socket but a plain blocking one (TLS, or one with a timeout,
     where a peek cannot be asked without waiting), still takes gunicorn's way."""
 
     @functools.wraps(close_graceful)
     def close(sock, *args, **kwargs):
         if type(sock) is socket.socket and sock.gettimeout() is None:
             try:
-                sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+                unread = sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
             except BlockingIOError:  # nothing to read: nothing for the kernel to reset
+                unread = b""
+            except OSError:
+                unread = None
+            # b"": nothing waiting, or the peer (nginx, once it has the whole answer) has
+            # closed its side with nothing left unread: no reset to avoid, no one to wait on.
+            if unread == b"":
                 try:
                     sock.close()
                 except OSError:
                     pass
                 return None
-            except OSError:
-                pass
         return close_graceful(sock, *args, **kwargs)
 
     close.unless_unread = True  # type: ignore[attr-defined]

@@ -68,3 +68,39 @@ def test_a_socket_with_a_timeout_keeps_gunicorn_s_graceful_close():
     took, read = _close_with_a_slow_peer(b"", timeout=5.0)
     assert read == ANSWER
     assert took >= PEER_HOLDS_SECONDS * 0.8, f"closed after {took:.2f} s: it did not wait"
+
+
+def _closed_by(unread: bytes, peer_closes: bool) -> tuple[bool, bytes]:
+    """(whether gunicorn's graceful close was called, what the peer read) for a connection
+    whose peer sent `unread` and, with `peer_closes`, then closed its side."""
+    calls = []
+
+    def graceful(sock, *args, **kwargs):
+        calls.append(sock)
+        return gunicorn.util.close_graceful.__wrapped__(sock, *args, **kwargs)
+
+    close = gunicorn_conf.close_unless_unread(graceful)
+    ours, peer = socket.socketpair()
+    peer.sendall(unread)
+    if peer_closes:
+        peer.shutdown(socket.SHUT_WR)
+    ours.sendall(ANSWER)
+    close(ours)
+    read = b"".join(iter(lambda: peer.recv(4096), b""))
+    peer.close()
+    assert ours.fileno() == -1, "our end was not closed"
+    return bool(calls), read
+
+
+def test_a_peer_that_has_closed_with_nothing_unread_is_closed_at_once():
+    """nginx most often closes its side as soon as it has the whole answer: nothing is left
+    to read, so there is no reset to avoid and no need for the half-close and the wait."""
+    graceful, read = _closed_by(b"", peer_closes=True)
+    assert read == ANSWER
+    assert not graceful, "gunicorn's graceful close was used for a peer that had closed"
+
+
+def test_bytes_unread_before_the_peer_s_close_still_take_the_graceful_close():
+    graceful, read = _closed_by(b"GET / HTTP/1.1\r\n\r\n", peer_closes=True)
+    assert read == ANSWER
+    assert graceful, "bytes left unread were closed on without gunicorn's graceful close"
