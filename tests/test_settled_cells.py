@@ -3,12 +3,15 @@ border_line.py) answer exactly as the general path does, and as PostGIS, and the
 
 import copy
 import dataclasses
+import math
 import random
 
 import numpy as np
 import pytest
+import shapely
 
 from mapsite.zones import border_line, point_index, settled_cells, snapshot
+from mapsite.zones.querysets import box_degrees
 from tests.test_point_index import RADIUS_KM, _assert_same, _versions
 
 pytestmark = pytest.mark.django_db
@@ -20,23 +23,42 @@ def _index():
 
 
 def _general(pieces):
-    """The same pieces with no cell settled: every point takes the tree."""
-    cells = np.full_like(pieces.settled.cells, settled_cells.UNSETTLED)
-    return dataclasses.replace(pieces, settled=dataclasses.replace(pieces.settled, cells=cells))
+    """The same pieces with no cell to use (another radius): every point takes the tree."""
+    off_grid = dataclasses.replace(pieces.settled, radius_km=math.nan)
+    return dataclasses.replace(pieces, settled=off_grid)
 
 
-def _settled_points(pieces, count: int, seed: int) -> list[tuple[float, float]]:
-    """Random points of settled cells, half of them on a cell's corner or edge."""
-    cells = pieces.settled
-    settled = np.flatnonzero(cells.cells != settled_cells.UNSETTLED)
+def _on_the_tree(index, policy, points):
+    """What the lookup answers at `points` with every point sent to the tree."""
+    pieces = index.pieces(policy.id)
+    index.policies[policy.id] = _general(pieces)
+    try:
+        return [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
+    finally:
+        index.policies[policy.id] = pieces
+
+
+def _points_of(pieces, cells, count: int, seed: int) -> list[tuple[float, float]]:
+    """Random points of some of `cells`, half of them on a cell's corner or edge."""
+    grid = pieces.settled
     rng = random.Random(seed)
     points = []
-    for cell in rng.sample(settled.tolist(), count):
-        column, row = divmod(cell, cells.rows)
-        west, south = cells.west + column * STEP, cells.south + row * STEP
+    for cell in rng.sample(cells.tolist(), count):
+        column, row = divmod(cell, grid.rows)
+        west, south = grid.west + column * STEP, grid.south + row * STEP
         dx, dy = rng.choice([(rng.random(), rng.random()), (0, 0), (1, 1), (rng.random(), 0)])
         points.append((west + dx * STEP, south + dy * STEP))
     return points
+
+
+def _window(lon: float, lat: float) -> tuple[float, float, float, float]:
+    box = box_degrees(lat, RADIUS_KM)
+    return lon - box, lat - box, lon + box, lat + box
+
+
+def _settled_points(pieces, count: int, seed: int) -> list[tuple[float, float]]:
+    settled = np.flatnonzero(pieces.settled.cells != settled_cells.UNSETTLED)
+    return _points_of(pieces, settled, count, seed)
 
 
 def test_most_cells_of_every_version_are_settled():
@@ -54,13 +76,36 @@ def test_a_settled_cell_answers_as_the_tree_and_as_postgis():
         by_cells = [pieces.settled.areas_at(lon, lat, RADIUS_KM) for lon, lat in points]
         assert sum(a is not None for a in by_cells) > len(points) / 2
         fast = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
-        index.policies[policy.id] = _general(pieces)
-        try:
-            slow = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
-        finally:
-            index.policies[policy.id] = pieces
+        slow = _on_the_tree(index, policy, points)
         for (lon, lat), a, b in zip(points, fast, slow, strict=True):
             assert a == b, f"at {lon}, {lat} (policy {policy.id})"
+        for lon, lat in points[:40]:
+            _assert_same(lon, lat, policy.id, index)
+
+
+def test_an_unsettled_cell_s_candidates_answer_as_the_tree_and_as_postgis():
+    """Its points test only the cell's candidates (the tree is not asked), and answer alike:
+    areas holding all of the cell, areas holding the point, and the nearby distances."""
+    index = _index()
+    for number, policy in enumerate(_versions()):
+        pieces = index.pieces(policy.id)
+        cells = pieces.settled
+        unsettled = np.flatnonzero(cells.cells == settled_cells.UNSETTLED)
+        points = _points_of(pieces, unsettled, 150, seed=100 + number)
+        tested = [cells.still_to_test(cells.cell_at(lon, lat, RADIUS_KM)) for lon, lat in points]
+        # Fewer pieces than the tree gives, and cells held whole by some area among them.
+        windows = [shapely.box(*_window(lon, lat)) for lon, lat in points]
+        assert sum(len(c) for _, c in tested) < sum(len(pieces.tree.query(w)) for w in windows)
+        assert any(held for held, _ in tested), policy.id
+        index.policies[policy.id] = dataclasses.replace(pieces, tree=None)  # not asked
+        try:
+            fast = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
+        finally:
+            index.policies[policy.id] = pieces
+        slow = _on_the_tree(index, policy, points)
+        for (lon, lat), a, b in zip(points, fast, slow, strict=True):
+            assert a == b, f"at {lon}, {lat} (policy {policy.id})"
+        assert any(nearby for _, _, nearby in fast)
         for lon, lat in points[:40]:
             _assert_same(lon, lat, policy.id, index)
 

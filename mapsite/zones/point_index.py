@@ -132,14 +132,19 @@ class PointIndex:
         """As `ZonePiece.objects.lookup_at`: the zone ids holding the point, the metres to
         the border, and [zone id, metres] for the zones within `radius_km`."""
         index = self.pieces(policy_id)
-        settled = index.settled.areas_at(lon, lat, radius_km)
-        if settled is not None:
+        cells = index.settled
+        cell = cells.cell_at(lon, lat, radius_km)
+        if cell is not None and (answer := int(cells.cells[cell])) != settled_cells.UNSETTLED:
+            settled = cells.areas[answer]
             return list(settled), self.border_metres(lon, lat), [[z, 0.0] for z in settled]
         box = box_degrees(lat, radius_km)
-        window = shapely.box(lon - box, lat - box, lon + box, lat + box)
-        candidates = index.tree.query(window)  # the point's pieces are among them
+        if cell is None:
+            window = shapely.box(lon - box, lat - box, lon + box, lat + box)
+            held, candidates = (), index.tree.query(window)  # the point's pieces are among them
+        else:
+            held, candidates = cells.still_to_test(cell)
         holding = shapely.intersects_xy(index.pieces[candidates], lon, lat)
-        inside = sorted(set(index.zone_ids[candidates[holding]].tolist()))
+        inside = sorted(set(held).union(index.zone_ids[candidates[holding]].tolist()))
         zone_ids = index.zone_ids[candidates].tolist()
         kept = [k for k, zone_id in enumerate(zone_ids) if zone_id not in inside]
         if kept:

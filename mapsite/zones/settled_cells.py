@@ -11,8 +11,10 @@ when `PointIndex.lookup_at` answers alike for all of its points (edges included)
   no nearer the equator than theirs).
 
 Then a point's answer is those areas, each "nearby" at 0 m, and only its distance to the
-border is left to measure. Anywhere else (an unsettled cell, outside the grid, another
-radius) the point takes the general path.
+border is left to measure. An unsettled cell keeps what its points still have to test: the
+areas holding all of it, and the pieces of other areas that are not surely out of reach
+(its candidates), so its points skip the tree. Outside the grid, or for another radius, a
+point takes the general path.
 """
 
 import math
@@ -48,10 +50,13 @@ class SettledCells:
     rows: int
     radius_km: float
     cells: np.ndarray  # int32, columns x rows, flattened column-major (column * rows + row)
-    areas: list[tuple[int, ...]]  # sorted zone ids holding a settled cell
+    areas: list[tuple[int, ...]]  # sorted zone ids holding a cell
+    held: np.ndarray  # int32 per cell: an index into `areas`, the areas holding all of it
+    offsets: np.ndarray  # int32, cells + 1: cell c's candidates are [offsets[c], offsets[c+1])
+    candidates: np.ndarray  # int32: indexes of pieces, cell after cell
 
-    def areas_at(self, lon: float, lat: float, radius_km: float) -> tuple[int, ...] | None:
-        """The zone ids holding a point in a settled cell; None where it is not settled."""
+    def cell_at(self, lon: float, lat: float, radius_km: float) -> int | None:
+        """The cell holding a point (edges included), for this radius; None off the grid."""
         if radius_km != self.radius_km:
             return None
         column = math.floor((lon - self.west) * CELLS_PER_DEGREE)
@@ -65,8 +70,20 @@ class SettledCells:
             and self.south + row * step <= lat <= self.south + (row + 1) * step
         ):
             return None
-        answer = int(self.cells[column * self.rows + row])
+        return column * self.rows + row
+
+    def areas_at(self, lon: float, lat: float, radius_km: float) -> tuple[int, ...] | None:
+        """The zone ids holding a point in a settled cell; None where it is not settled."""
+        cell = self.cell_at(lon, lat, radius_km)
+        if cell is None:
+            return None
+        answer = int(self.cells[cell])
         return None if answer == UNSETTLED else self.areas[answer]
+
+    def still_to_test(self, cell: int) -> tuple[tuple[int, ...], np.ndarray]:
+        """An unsettled cell's areas holding all of it, and its candidate pieces."""
+        start, end = self.offsets[cell : cell + 2].tolist()
+        return self.areas[self.held[cell]], self.candidates[start:end]
 
     @property
     def settled_share(self) -> float:
@@ -101,8 +118,17 @@ def settle(tree, pieces, zone_ids, radius_km: float, slack_m: float) -> SettledC
     for key in holding_keys.tolist():
         holding.setdefault(key // key_base, []).append(key % key_base)
     answers: dict[tuple[int, ...], int] = {(): 0}
-    table = np.zeros(columns * rows, dtype=np.int32)  # no piece anywhere near: no area
+    held_by = np.zeros(columns * rows, dtype=np.int32)  # no piece anywhere near: no area
     for cell, zones in holding.items():
-        table[cell] = answers.setdefault(tuple(sorted(zones)), len(answers))
+        held_by[cell] = answers.setdefault(tuple(sorted(zones)), len(answers))
+    table = held_by.copy()
     table[unsettled] = UNSETTLED
-    return SettledCells(west, south, columns, rows, radius_km, table, list(answers))
+    # What an unsettled cell's points test: pieces of areas not holding it, not surely far.
+    test = ~held & ~far
+    order = np.lexsort((piece[test], cell_of[test]))
+    candidates = piece[test][order].astype(np.int32)
+    counts = np.bincount(cell_of[test], minlength=len(table))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return SettledCells(
+        west, south, columns, rows, radius_km, table, list(answers), held_by, offsets, candidates
+    )
