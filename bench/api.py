@@ -9,6 +9,7 @@ import concurrent.futures
 import itertools
 import json
 import os
+import platform
 import re
 import statistics
 import subprocess
@@ -217,6 +218,7 @@ def main() -> dict:
         "uncached": new_points,
         "seconds": round(time.perf_counter() - started, 1),
         "cores": os.cpu_count(),
+        "python": f"{platform.python_version()} ({sys._base_executable})",
     }
 
 
@@ -226,8 +228,8 @@ def render(figures: dict) -> str:
     lines = [
         f"Measured by `python -m bench.run` (what `make bench` runs) on {figures['cores']} "
         "cores, nginx (micro-cache and rate limits off) in front of gunicorn with 2 sync "
-        f"workers on 127.0.0.1, `wrk -t1 -d{DURATION}s --latency`, database `mapsite_bench`. "
-        f"Whole API bench: {figures['seconds']} s.",
+        f"workers on 127.0.0.1, `wrk -t1 -d{DURATION}s --latency`, database `mapsite_bench`, "
+        f"Python {figures.get('python', '?')}. Whole API bench: {figures['seconds']} s.",
         "",
         "### Verdicts: `/api/verdict` against `/api/ping` (same app, same server)",
         "",
