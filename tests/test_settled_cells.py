@@ -38,6 +38,15 @@ def _on_the_tree(index, policy, points):
         index.policies[policy.id] = pieces
 
 
+def _assert_as_the_tree_and_postgis(index, policy, points, fast):
+    """`fast` (the lookup's answers at `points`) equals the tree's, and PostGIS's at 40."""
+    slow = _on_the_tree(index, policy, points)
+    for (lon, lat), a, b in zip(points, fast, slow, strict=True):
+        assert a == b, f"at {lon}, {lat} (policy {policy.id})"
+    for lon, lat in points[:40]:
+        _assert_same(lon, lat, policy.id, index)
+
+
 def _points_of(pieces, cells, count: int, seed: int) -> list[tuple[float, float]]:
     """Random points of some of `cells`, half of them on a cell's corner or edge."""
     grid = pieces.settled
@@ -76,11 +85,7 @@ def test_a_settled_cell_answers_as_the_tree_and_as_postgis():
         by_cells = [pieces.settled.areas_at(lon, lat, RADIUS_KM) for lon, lat in points]
         assert sum(a is not None for a in by_cells) > len(points) / 2
         fast = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
-        slow = _on_the_tree(index, policy, points)
-        for (lon, lat), a, b in zip(points, fast, slow, strict=True):
-            assert a == b, f"at {lon}, {lat} (policy {policy.id})"
-        for lon, lat in points[:40]:
-            _assert_same(lon, lat, policy.id, index)
+        _assert_as_the_tree_and_postgis(index, policy, points, fast)
 
 
 def test_an_unsettled_cell_s_candidates_answer_as_the_tree_and_as_postgis():
@@ -102,12 +107,8 @@ def test_an_unsettled_cell_s_candidates_answer_as_the_tree_and_as_postgis():
             fast = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
         finally:
             index.policies[policy.id] = pieces
-        slow = _on_the_tree(index, policy, points)
-        for (lon, lat), a, b in zip(points, fast, slow, strict=True):
-            assert a == b, f"at {lon}, {lat} (policy {policy.id})"
         assert any(nearby for _, _, nearby in fast)
-        for lon, lat in points[:40]:
-            _assert_same(lon, lat, policy.id, index)
+        _assert_as_the_tree_and_postgis(index, policy, points, fast)
 
 
 def test_a_settled_cell_holds_areas_and_leaves_others_out():

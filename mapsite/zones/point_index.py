@@ -134,8 +134,8 @@ class PointIndex:
         index = self.pieces(policy_id)
         cells = index.settled
         cell = cells.cell_at(lon, lat, radius_km)
-        if cell is not None and (answer := int(cells.cells[cell])) != settled_cells.UNSETTLED:
-            settled = cells.areas[answer]
+        settled = cells.settled_areas(cell) if cell is not None else None
+        if settled is not None:
             return list(settled), self.border_metres(lon, lat), [[z, 0.0] for z in settled]
         box = box_degrees(lat, radius_km)
         if cell is None:

@@ -75,8 +75,10 @@ class SettledCells:
     def areas_at(self, lon: float, lat: float, radius_km: float) -> tuple[int, ...] | None:
         """The zone ids holding a point in a settled cell; None where it is not settled."""
         cell = self.cell_at(lon, lat, radius_km)
-        if cell is None:
-            return None
+        return None if cell is None else self.settled_areas(cell)
+
+    def settled_areas(self, cell: int) -> tuple[int, ...] | None:
+        """The zone ids holding a settled cell; None when it is not settled."""
         answer = int(self.cells[cell])
         return None if answer == UNSETTLED else self.areas[answer]
 
