@@ -2,7 +2,7 @@
 # Every target installs what it is missing and is safe to re-run.
 
 # Debian's python3.11: built with profile-guided optimisation and LTO, it runs the app about
-# a tenth faster than a default source build of 3.11 (bench/RESULTS.md, uncached verdicts).
+# a tenth faster than a default source build of 3.11 (uncached verdicts in alternating runs).
 PYTHON ?= /usr/bin/python3.11
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -116,11 +116,11 @@ def _accessibility_audits(data: dict) -> list[str]:
 def wait_for_quiet(limit: float = QUIET_WAIT_SECONDS) -> dict:
     """Wait for the machine to settle (load average below QUIET_LOAD, at most `limit` s):
     Lighthouse's 4x CPU slowdown multiplies what other work adds to the page's tasks."""
-    started, before = time.monotonic(), os.getloadavg()[0]
-    while os.getloadavg()[0] >= QUIET_LOAD and time.monotonic() - started < limit:
+    started, before = time.monotonic(), _load()
+    while _load() >= QUIET_LOAD and time.monotonic() - started < limit:
         time.sleep(5)
     waited = round(time.monotonic() - started)
-    return {"waited_s": waited, "load_before": round(before, 2), "load_after": _load()}
+    return {"waited_s": waited, "load_before": before, "load_after": _load()}
 
 
 def _load() -> float:
