@@ -1,4 +1,4 @@
-"""Settled cells and the border's per-cell runs (mapsite/zones/settled_cells.py,
+"""Settled cells and the border's per-cell candidates (mapsite/zones/settled_cells.py,
 border_line.py) answer exactly as the general path does, and as PostGIS, and they are used."""
 
 import copy
@@ -138,19 +138,33 @@ def test_outside_the_grid_or_for_another_radius_a_point_takes_the_tree():
     assert cells.areas_at(lon, lat, RADIUS_KM + 1) is None
 
 
-def test_the_border_s_runs_find_the_same_nearest_vertex_as_the_whole_line():
+def test_the_border_s_cells_find_the_same_nearest_vertex_as_the_whole_line():
     line = _index().border
     whole = copy.copy(line)
     whole.columns = 0  # no cell: every point compares all the vertices
     west, south, east, north = settled_cells.grid_box()
     rng = random.Random(7)
     points = [(rng.uniform(west, east), rng.uniform(south, north)) for _ in range(3000)]
-    step = 1 / border_line.RUN_CELLS_PER_DEGREE  # and the cells' corners
+    step = 1 / border_line.CELLS_PER_DEGREE  # the cells' corners and edges
     points += [
         (west + rng.randrange(line.columns) * step, south + rng.randrange(line.rows) * step)
         for _ in range(500)
     ]
+    points += [
+        (west + rng.randrange(line.columns) * step, rng.uniform(south, north)) for _ in range(250)
+    ]
+    several = [cell for cell, kept in enumerate(line.candidates) if len(kept) > 1]
+    for cell in rng.sample(several, 500):  # cells where the nearest changes inside
+        column, row = divmod(cell, line.rows)
+        for _ in range(4):
+            x, y = rng.random(), rng.random()
+            points.append((west + (column + x) * step, south + (row + y) * step))
     for lon, lat in points:
         assert line.metres(lon, lat) == whole.metres(lon, lat), f"at {lon}, {lat}"
-    runs = np.array([last - first for first, last in line.runs])
-    assert np.median(runs) < len(line.unit) / 4  # a run is a small part of the line
+    counts = np.array([len(kept) for kept in line.candidates])
+    assert counts.min() >= 1
+    assert np.median(counts) == 1 and counts.mean() < 2  # a point compares a handful at most
+
+
+def test_the_border_is_built_once_for_the_same_line():
+    assert border_line.read() is border_line.read() is _index().border
