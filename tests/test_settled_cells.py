@@ -168,3 +168,28 @@ def test_the_border_s_cells_find_the_same_nearest_vertex_as_the_whole_line():
 
 def test_the_border_is_built_once_for_the_same_line():
     assert border_line.read() is border_line.read() is _index().border
+
+
+def test_a_light_cell_s_pieces_are_measured_without_the_bound_and_answer_alike(monkeypatch):
+    """Cells whose candidates are light skip `_maybe_within` (a bound that costs more than
+    the measuring it saves there); the answers stay the tree's, which bounds first."""
+    index = _index()
+    bounded = []
+    real = point_index._maybe_within
+    monkeypatch.setattr(point_index, "_maybe_within", lambda *a: bounded.append(a) or real(*a))
+    for number, policy in enumerate(_versions()):
+        pieces = index.pieces(policy.id)
+        unsettled = np.flatnonzero(pieces.settled.cells == settled_cells.UNSETTLED)
+        light = np.array(pieces.light)[unsettled]
+        assert light.any() and not light.all(), policy.id  # both kinds occur in the data
+        points = _points_of(pieces, unsettled[light], 100, seed=200 + number)
+        points = [p for p in points if pieces.light[pieces.settled.cell_at(*p, RADIUS_KM)]]
+        bounded.clear()
+        fast = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
+        assert not bounded
+        assert any(nearby for _, _, nearby in fast)
+        _assert_as_the_tree_and_postgis(index, policy, points, fast)
+        heavy = _points_of(pieces, unsettled[~light], 20, seed=300 + number)
+        for lon, lat in heavy:
+            index.lookup_at(lon, lat, policy.id, RADIUS_KM)
+        assert bounded  # heavy cells still bound first

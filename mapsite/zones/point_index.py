@@ -26,6 +26,7 @@ from mapsite.zones.querysets import box_degrees, metres_at_least, public_sql
 PIECE_STEP_M = 1000.0  # a lookup piece's edges are densified to this, for distances to it
 PIECE_SLACK_M = 2_000.0  # more than a straight edge in degrees strays from its geodesic
 NEARBY_KM = 10.0  # areas within this of a point are listed as nearby (the engine's radius)
+LIGHT_CELL_VERTICES = 1500  # a cell's pieces this light are measured with no bound first
 
 PIECES_SQL = f"""
 SELECT p.zone_id, ST_AsBinary(p.geom)
@@ -44,6 +45,7 @@ class PolicyPieces:
     measured: np.ndarray  # each piece, its edges' geodesics traced, in Mercator: for distances
     zone_ids: np.ndarray
     settled: settled_cells.SettledCells  # cells whose points all get one answer (NEARBY_KM)
+    light: list[bool]  # per cell: its candidates, traced, have LIGHT_CELL_VERTICES at most
 
 
 def _geodesic_polygon(polygon, step_m: float):
@@ -63,7 +65,13 @@ def _pieces(policy_id: int) -> PolicyPieces:
     measured = shapely.transform(np.array(traced, dtype=object), _mercator)
     tree = shapely.STRtree(pieces)
     settled = settled_cells.settle(tree, pieces, zone_ids, NEARBY_KM, PIECE_SLACK_M)
-    return PolicyPieces(tree, pieces, measured, zone_ids, settled)
+    # Measuring a light piece costs less than the bound that would skip it (both are GEOS
+    # walks of its vertices, the bound with a dozen more calls around it).
+    vertices = np.concatenate(
+        [[0], np.cumsum(shapely.get_num_coordinates(measured[settled.candidates]))]
+    )
+    light = vertices[settled.offsets[1:]] - vertices[settled.offsets[:-1]] <= LIGHT_CELL_VERTICES
+    return PolicyPieces(tree, pieces, measured, zone_ids, settled, light.tolist())
 
 
 def _mercator_y(phi, xp=np):
@@ -147,7 +155,7 @@ class PointIndex:
         inside = sorted(set(held).union(index.zone_ids[candidates[holding]].tolist()))
         zone_ids = index.zone_ids[candidates].tolist()
         kept = [k for k, zone_id in enumerate(zone_ids) if zone_id not in inside]
-        if kept:
+        if kept and (cell is None or not index.light[cell]):
             kept = _maybe_within(index.pieces[candidates], kept, lon, lat, box, radius_km)
         nearest = dict.fromkeys(inside, 0.0)
         if kept:
