@@ -170,13 +170,21 @@ def test_the_border_is_built_once_for_the_same_line():
     assert border_line.read() is border_line.read() is _index().border
 
 
-def test_a_light_cell_s_pieces_are_measured_without_the_bound_and_answer_alike(monkeypatch):
+def test_a_light_cell_s_pieces_are_bounded_by_their_boxes_and_answer_alike(monkeypatch):
     """Cells whose candidates are light skip `_maybe_within` (a bound that costs more than
-    the measuring it saves there); the answers stay the tree's, which bounds first."""
+    the measuring it saves there) for their boxes' bound, which drops pieces unmeasured; the
+    answers stay the tree's, which bounds first."""
     index = _index()
-    bounded = []
-    real = point_index._maybe_within
+    bounded, boxed = [], []
+    real, real_boxes = point_index._maybe_within, point_index._within_boxes
+
+    def within_boxes(boxes, pieces, kept, *point):
+        within = real_boxes(boxes, pieces, kept, *point)
+        boxed.append((len(kept), len(within)))
+        return within
+
     monkeypatch.setattr(point_index, "_maybe_within", lambda *a: bounded.append(a) or real(*a))
+    monkeypatch.setattr(point_index, "_within_boxes", within_boxes)
     for number, policy in enumerate(_versions()):
         pieces = index.pieces(policy.id)
         unsettled = np.flatnonzero(pieces.settled.cells == settled_cells.UNSETTLED)
@@ -185,8 +193,10 @@ def test_a_light_cell_s_pieces_are_measured_without_the_bound_and_answer_alike(m
         points = _points_of(pieces, unsettled[light], 100, seed=200 + number)
         points = [p for p in points if pieces.light[pieces.settled.cell_at(*p, RADIUS_KM)]]
         bounded.clear()
+        boxed.clear()
         fast = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
         assert not bounded
+        assert sum(after for _, after in boxed) < sum(before for before, _ in boxed)
         assert any(nearby for _, _, nearby in fast)
         _assert_as_the_tree_and_postgis(index, policy, points, fast)
         heavy = _points_of(pieces, unsettled[~light], 20, seed=300 + number)

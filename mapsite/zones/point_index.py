@@ -26,7 +26,9 @@ from mapsite.zones.querysets import box_degrees, metres_at_least, public_sql
 PIECE_STEP_M = 1000.0  # a lookup piece's edges are densified to this, for distances to it
 PIECE_SLACK_M = 2_000.0  # more than a straight edge in degrees strays from its geodesic
 NEARBY_KM = 10.0  # areas within this of a point are listed as nearby (the engine's radius)
-LIGHT_CELL_VERTICES = 1500  # a cell's pieces this light are measured with no bound first
+LIGHT_CELL_VERTICES = 1500  # a cell's pieces this light are bounded by their boxes alone
+BULGE_DEG = 0.1  # more than a geodesic of a few tens of km strays poleward of its ends
+FLATTEST_M = GEOD.a * (1 - GEOD.es)  # the least radius of curvature of the ellipsoid
 
 PIECES_SQL = f"""
 SELECT p.zone_id, ST_AsBinary(p.geom)
@@ -46,6 +48,7 @@ class PolicyPieces:
     zone_ids: np.ndarray
     settled: settled_cells.SettledCells  # cells whose points all get one answer (NEARBY_KM)
     light: list[bool]  # per cell: its candidates, traced, have LIGHT_CELL_VERTICES at most
+    boxes: list[tuple[float, ...]]  # per piece: `_boxes`
 
 
 def _geodesic_polygon(polygon, step_m: float):
@@ -71,7 +74,16 @@ def _pieces(policy_id: int) -> PolicyPieces:
         [[0], np.cumsum(shapely.get_num_coordinates(measured[settled.candidates]))]
     )
     light = vertices[settled.offsets[1:]] - vertices[settled.offsets[:-1]] <= LIGHT_CELL_VERTICES
-    return PolicyPieces(tree, pieces, measured, zone_ids, settled, light.tolist())
+    return PolicyPieces(tree, pieces, measured, zone_ids, settled, light.tolist(), _boxes(measured))
+
+
+def _boxes(measured: np.ndarray) -> list[tuple[float, ...]]:
+    """Each traced piece's box in Mercator, with the cosine of the farthest latitude a
+    geodesic to it may reach (its own farthest, and BULGE_DEG more)."""
+    bounds = shapely.bounds(measured)
+    farthest = np.degrees(np.arctan(np.sinh(np.abs(bounds[:, [1, 3]]).max(1))))
+    cosine = np.cos(np.radians(np.minimum(farthest + BULGE_DEG, 89.0)))
+    return [tuple(row) for row in np.column_stack([bounds, cosine]).tolist()]
 
 
 def _mercator_y(phi, xp=np):
@@ -91,18 +103,31 @@ def _mercator_point(lon: float, lat: float) -> shapely.Point:
     return shapely.Point(math.radians(lon), _mercator_y(math.radians(lat), math))
 
 
-def _from_mercator(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.degrees(xy[:, 0]), np.degrees(2 * np.arctan(np.exp(xy[:, 1])) - np.pi / 2)
-
-
-def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> np.ndarray:
+def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> list[float]:
     """Geodesic metres from a point to each of some nearby shapes (in Mercator) it is not
-    inside: the foot found in Mercator, then measured on the ellipsoid."""
+    inside: the foot found in Mercator, then measured on the ellipsoid. A few feet each time:
+    pyproj's call for one point costs less than its array call's conversions."""
     origin = _mercator_point(lon, lat)
-    feet = shapely.get_coordinates(shapely.shortest_line(origin, shapes))[1::2]
-    foot_lons, foot_lats = _from_mercator(feet)
-    count = len(feet)
-    return GEOD.inv(np.full(count, lon), np.full(count, lat), foot_lons, foot_lats)[2]
+    feet = shapely.get_coordinates(shapely.shortest_line(origin, shapes))[1::2].tolist()
+    inv, degrees, atan, sinh = GEOD.inv, math.degrees, math.atan, math.sinh
+    return [inv(lon, lat, degrees(x), degrees(atan(sinh(y))))[2] for x, y in feet]
+
+
+def _within_boxes(boxes, pieces: list[int], kept: list[int], lon, lat, radius_m: float):
+    """Those of `kept` (indexes into `pieces`) whose boxes in Mercator may lie within
+    `radius_m` of the point: a path on the ellipsoid is at least FLATTEST_M times the cosine
+    of its farthest latitude times its length in Mercator, so a box farther than that is
+    dropped unmeasured."""
+    x, y = math.radians(lon), _mercator_y(math.radians(lat), math)
+    here = math.cos(math.radians(min(abs(lat) + BULGE_DEG, 89.0)))
+    reach = radius_m / FLATTEST_M
+    within = []
+    for k in kept:
+        west, south, east, north, cosine = boxes[pieces[k]]
+        away = math.hypot(max(west - x, x - east, 0.0), max(south - y, y - north, 0.0))
+        if away * min(cosine, here) <= reach:
+            within.append(k)
+    return within
 
 
 def _maybe_within(pieces, kept: list[int], lon: float, lat: float, box: float, radius_km: float):
@@ -157,10 +182,13 @@ class PointIndex:
         kept = [k for k, zone_id in enumerate(zone_ids) if zone_id not in inside]
         if kept and (cell is None or not index.light[cell]):
             kept = _maybe_within(index.pieces[candidates], kept, lon, lat, box, radius_km)
+        elif kept:
+            pieces = candidates.tolist()
+            kept = _within_boxes(index.boxes, pieces, kept, lon, lat, radius_km * 1000)
         nearest = dict.fromkeys(inside, 0.0)
         if kept:
             metres = _metres_to_many(lon, lat, index.measured[candidates[kept]])
-            for k, distance in zip(kept, metres.tolist(), strict=True):
+            for k, distance in zip(kept, metres, strict=True):
                 nearest[zone_ids[k]] = min(distance, nearest.get(zone_ids[k], math.inf))
         radius = radius_km * 1000
         nearby = [[zone_id, m] for zone_id, m in sorted(nearest.items()) if m <= radius]
