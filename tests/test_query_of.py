@@ -19,6 +19,8 @@ QUERIES = [
     "q=%FF%FE%00x",  # not UTF-8 once decoded: replaced, as Django does
     "q=%25%32%35&a=b=c&&&;x=1",
     "lat=50&lon=36&q=" + "%FF" * 2000,
+    "a=b=c&&&;x=1&=&==&lat",  # nothing to decode: read without parse_qsl, alike
+    "&lat=50.25&lon=36.5&weapon=himars&target=&lang=uk&",
 ]
 
 
@@ -38,12 +40,21 @@ def test_it_decodes_raw_latin1_bytes_as_django_does():
 
 
 @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=20)
-def test_more_parameters_than_the_limit_are_a_bad_query():
-    request = RequestFactory().get("/api/verdict?" + "&".join(f"p{i}=1" for i in range(21)))
+@pytest.mark.parametrize("value", ["1", "%31"])  # nothing to decode, or something
+def test_more_parameters_than_the_limit_are_a_bad_query(value):
+    request = RequestFactory().get("/api/verdict?" + "&".join(f"p{i}={value}" for i in range(21)))
     with pytest.raises(params.BadParam) as refused:
         params.query_of(request)
     assert refused.value.field == "query"
     assert "20" in refused.value.message
+    at_the_limit = RequestFactory().get("/api/verdict?" + "&".join(f"p{i}=1" for i in range(20)))
+    assert len(params.query_of(at_the_limit)) == 20
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=None)
+def test_no_limit_reads_them_all():
+    request = RequestFactory().get("/api/verdict?" + "&".join(f"p{i}=1" for i in range(1500)))
+    assert len(params.query_of(request)) == 1500
 
 
 TOO_MANY = "&".join(f"p{i}=1" for i in range(1001))  # Django's default limit is 1,000

@@ -55,7 +55,10 @@ def query_of(request: HttpRequest) -> dict[str, list[str]]:
     """The query's values by name as `request.GET` holds them (a dict of lists, which is what
     the parsers read), without building a QueryDict (a good part of an uncached verdict's
     own cost): Django's decoding, and its limit on the number of parameters."""
-    raw_query = request.META.get("QUERY_STRING", "").encode("iso-8859-1")
+    query = request.META.get("QUERY_STRING", "")
+    if query.isascii() and "%" not in query and "+" not in query:
+        return _plain_query(query)
+    raw_query = query.encode("iso-8859-1")
     encoding = request.encoding or settings.DEFAULT_CHARSET
     try:
         text = raw_query.decode(encoding)
@@ -73,6 +76,20 @@ def query_of(request: HttpRequest) -> dict[str, list[str]]:
         raise too_many_fields() from None
     for name, value in pairs:
         lists.setdefault(name, []).append(value)
+    return lists
+
+
+def _plain_query(query: str) -> dict[str, list[str]]:
+    """`parse_qsl`'s reading (blank values kept) of a query with nothing to decode: ASCII,
+    with no "%" or "+"."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    if limit is not None and query.count("&") >= limit:
+        raise too_many_fields()
+    lists: dict[str, list[str]] = {}
+    for field in query.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            lists.setdefault(name, []).append(value)
     return lists
 
 
