@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import random
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -162,3 +163,19 @@ def test_a_shared_head_answers_every_day_as_its_own():
             assert spliced == engine.verdict_at(point, None, None, day), (point, day)
     heads = snapshot.current().responses["verdict-heads"]
     assert len(heads) < len(days) * len(points) / 10  # shared across days, not one per day
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_json_verdict_writes_nearby_areas_as_verdict_at_does(lang):
+    """The nearby list is spliced from each area's summary written once: at random points
+    near the zones' edges, on two days, the bytes say what verdict_at says."""
+    rng = random.Random(11)
+    with_nearby = 0
+    for day in (dt.date(2024, 6, 10), dt.date(2025, 3, 1)):
+        for _ in range(150):
+            point = engine.LonLat(rng.uniform(34.5, 39.5), rng.uniform(49.8, 52.2))
+            spliced = json.loads(engine.verdict_json(point, None, None, day, lang))
+            again = json.loads(engine.verdict_json(point, None, None, day, lang))
+            assert spliced == again == engine.verdict_at(point, None, None, day, lang), point
+            with_nearby += bool(spliced["nearby"])
+    assert with_nearby > 20  # the list was written, not only left empty

@@ -68,7 +68,8 @@ def verdict_json(
 ) -> bytes:
     """`verdict_at` as compact UTF-8 JSON, the shared part's JSON written once."""
     head, own = _verdict(point, weapon, target, day, shared=True, lang=lang)
-    return head + dumps(own)[1:]
+    nearby = own.pop("nearby")  # JSON already
+    return b"".join((head, dumps(own)[1:-1], b',"nearby":', nearby, b"}"))
 
 
 def _json_head(answer: dict) -> bytes:
@@ -107,7 +108,7 @@ def _verdict(point, weapon, target, day, shared: bool, lang: str = DEFAULT) -> t
             text = gettext("No policy version in the data is in force on %(day)s.")
             main = reason("no-policy", text % {"day": day.isoformat()})
             result["reasons"] = _marked([main, *_knowledge(snap, day)], main)
-        own = {"query": query, "distance_to_border_km": None, "nearby": []}
+        own = {"query": query, "distance_to_border_km": None, "nearby": b"[]" if shared else []}
         return (_json_head(result) if shared else result), own
 
     index = point_index.for_version(snap.version)
@@ -115,7 +116,7 @@ def _verdict(point, weapon, target, day, shared: bool, lang: str = DEFAULT) -> t
     own = {
         "query": query,
         "distance_to_border_km": round(border_m / 1000, 1) if border_m is not None else None,
-        "nearby": _nearby(snap, nearby, set(inside)),
+        "nearby": (_nearby_json if shared else _nearby)(snap, nearby, set(inside)),
     }
     if not shared:
         with translation.override(lang):
@@ -231,6 +232,24 @@ def _nearby(snap, nearby, here: set[int]) -> list[dict]:
         ),
         key=lambda item: (item["distance_km"], item["slug"]),
     )
+
+
+def _nearby_json(snap, nearby, here: set[int]) -> bytes:
+    """`_nearby` as JSON, each zone's summary written once per snapshot (in its language)."""
+    written = snap.responses.setdefault("nearby-json", {})
+    found = sorted(
+        (round(metres / 1000, 2), snap.zones[zone_id].slug, zone_id)
+        for zone_id, metres in nearby
+        if zone_id in snap.zones and zone_id not in here
+    )
+    items = []
+    for km, _, zone_id in found:
+        summary = written.get(zone_id)
+        if summary is None:
+            summary = dumps(snap.zones[zone_id].summary())[:-1] + b',"distance_km":'
+            written[zone_id] = summary
+        items.append(summary + float.__repr__(km).encode() + b"}")  # as JSON writes a float
+    return b"[" + b",".join(items) + b"]"
 
 
 def _depths(areas) -> list[dict]:

@@ -49,6 +49,7 @@ class PolicyPieces:
     settled: settled_cells.SettledCells  # cells whose points all get one answer (NEARBY_KM)
     light: list[bool]  # per cell: its candidates, traced, have LIGHT_CELL_VERTICES at most
     boxes: list[tuple[float, ...]]  # per piece: `_boxes`
+    zone_of: list[int]  # per piece: its zone's id (zone_ids, as Python numbers)
 
 
 def _geodesic_polygon(polygon, step_m: float):
@@ -74,7 +75,16 @@ def _pieces(policy_id: int) -> PolicyPieces:
         [[0], np.cumsum(shapely.get_num_coordinates(measured[settled.candidates]))]
     )
     light = vertices[settled.offsets[1:]] - vertices[settled.offsets[:-1]] <= LIGHT_CELL_VERTICES
-    return PolicyPieces(tree, pieces, measured, zone_ids, settled, light.tolist(), _boxes(measured))
+    return PolicyPieces(
+        tree,
+        pieces,
+        measured,
+        zone_ids,
+        settled,
+        light.tolist(),
+        _boxes(measured),
+        zone_ids.tolist(),
+    )
 
 
 def _boxes(measured: np.ndarray) -> list[tuple[float, ...]]:
@@ -176,20 +186,24 @@ class PointIndex:
             held, candidates = (), index.tree.query(window)  # the point's pieces are among them
         else:
             held, candidates = cells.still_to_test(cell)
-        holding = shapely.intersects_xy(index.pieces[candidates], lon, lat)
-        inside = sorted(set(held).union(index.zone_ids[candidates[holding]].tolist()))
-        zone_ids = index.zone_ids[candidates].tolist()
-        kept = [k for k, zone_id in enumerate(zone_ids) if zone_id not in inside]
+        pieces = candidates.tolist()
+        holding = shapely.intersects_xy(index.pieces[candidates], lon, lat).tolist()
+        zone_of = index.zone_of
+        here = set(held).union(
+            [zone_of[p] for p, holds in zip(pieces, holding, strict=True) if holds]
+        )
+        inside = sorted(here)
+        kept = [k for k, piece in enumerate(pieces) if zone_of[piece] not in here]
         if kept and (cell is None or not index.light[cell]):
             kept = _maybe_within(index.pieces[candidates], kept, lon, lat, box, radius_km)
         elif kept:
-            pieces = candidates.tolist()
             kept = _within_boxes(index.boxes, pieces, kept, lon, lat, radius_km * 1000)
         nearest = dict.fromkeys(inside, 0.0)
         if kept:
             metres = _metres_to_many(lon, lat, index.measured[candidates[kept]])
             for k, distance in zip(kept, metres, strict=True):
-                nearest[zone_ids[k]] = min(distance, nearest.get(zone_ids[k], math.inf))
+                zone_id = zone_of[pieces[k]]
+                nearest[zone_id] = min(distance, nearest.get(zone_id, math.inf))
         radius = radius_km * 1000
         nearby = [[zone_id, m] for zone_id, m in sorted(nearest.items()) if m <= radius]
         return inside, self.border_metres(lon, lat), nearby
