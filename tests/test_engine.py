@@ -179,3 +179,31 @@ def test_the_json_verdict_writes_nearby_areas_as_verdict_at_does(lang):
             assert spliced == again == engine.verdict_at(point, None, None, day, lang), point
             with_nearby += bool(spliced["nearby"])
     assert with_nearby > 20  # the list was written, not only left empty
+
+
+JSON_VALUES = [
+    None,
+    True,
+    0,
+    2**70,
+    0.1,
+    1e300,
+    float("nan"),
+    'Харків "q" \\ \n \u2028 \x01',
+    [],
+    {},
+    {"a": [1, 2.5, None, {"b": "ц"}], 1: "int key", 2.5: "float key", None: "none key"},
+    (1, (2,)),
+]
+
+
+@pytest.mark.parametrize("value", JSON_VALUES)
+def test_the_one_json_writer_writes_what_json_writes(value):
+    """engine.dumps keeps one C encoder rather than a new one per call: the same bytes."""
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    assert engine.dumps(value) == expected
+
+
+def test_the_one_json_writer_refuses_what_json_refuses():
+    with pytest.raises(TypeError):
+        engine.dumps({"a": {1, 2}})
