@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import random
 import time
 
 import pytest
@@ -56,6 +57,33 @@ def test_different_queries_have_different_etags(client):
         )
     }
     assert len(etags) == 4
+
+
+@pytest.mark.django_db
+def test_a_verdict_s_etag_names_its_bytes(client):
+    """A verdict is named by its shared part's digest and its own bytes, not a hash of all
+    of it: still one ETag for each body. Points share heads (their areas) but not bodies;
+    the same point asked again (the cache emptied) gets its ETag again; a language is in it;
+    an edit to an area's words changes it."""
+    rng = random.Random(5)
+    urls = [
+        verdict_url(rng.uniform(49.8, 52.2), rng.uniform(34.5, 39.5), date=day)
+        for day in ("2024-06-10", "2025-03-01")
+        for _ in range(60)
+    ]
+    urls += [url + "&lang=uk" for url in urls[:20]]
+    names = {}
+    for url in urls:
+        response = get(client, url)
+        names.setdefault(response["ETag"], set()).add(response.content)
+    assert len(names) == len(set(urls)) and all(len(b) == 1 for b in names.values())
+    snapshot.current().responses.clear()
+    assert {get(client, url)["ETag"] for url in urls} == set(names)
+    Zone.objects.filter(slug="ukraine").update(name="Ukraine (renamed)")
+    kyiv = verdict_url(50.45, 30.52, date="2024-05-30")
+    before = get(client, kyiv)["ETag"]
+    Zone.objects.filter(slug="ukraine").update(name="Ukraine (renamed again)")
+    assert get(client, kyiv)["ETag"] != before
 
 
 @pytest.mark.django_db

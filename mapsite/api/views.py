@@ -67,14 +67,16 @@ def verdict(request: HttpRequest) -> HttpResponse:
 
     rendered = []
 
-    def render() -> bytes:
+    def render() -> Body:
         try:
             point = engine.LonLat(lon, lat)
-            body = engine.verdict_json(point, weapon, target, day, asked or DEFAULT)
+            content, identity = engine.verdict_json_and_identity(
+                point, weapon, target, day, asked or DEFAULT
+            )
         except engine.UnknownChoice as exc:
             raise BadParam(exc.field, str(exc)) from None
         rendered.append(True)
-        return lang.tagged(body, asked)
+        return Body.of(lang.tagged(content, asked), identity + (asked or "").encode())
 
     body = cached(snap, ("verdict", lat, lon, weapon, target, day, asked), render)
     response = lang.content_language(serve(request, body, JSON), asked)

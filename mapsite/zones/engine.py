@@ -10,6 +10,7 @@ words' building (cache misses only), never per string.
 """
 
 import datetime as dt
+import hashlib
 import json
 from typing import NamedTuple
 
@@ -67,9 +68,18 @@ def verdict_json(
     point, weapon: str | None = None, target: str | None = None, day=None, lang: str = DEFAULT
 ) -> bytes:
     """`verdict_at` as compact UTF-8 JSON, the shared part's JSON written once."""
-    head, own = _verdict(point, weapon, target, day, shared=True, lang=lang)
+    return verdict_json_and_identity(point, weapon, target, day, lang)[0]
+
+
+def verdict_json_and_identity(
+    point, weapon: str | None = None, target: str | None = None, day=None, lang: str = DEFAULT
+) -> tuple[bytes, bytes]:
+    """`verdict_json`, and a few bytes that determine it, for naming it (an ETag) without
+    hashing all of it: the shared part's digest and date, and the point's own JSON."""
+    (head, head_identity), own = _verdict(point, weapon, target, day, shared=True, lang=lang)
     nearby = own.pop("nearby")  # JSON already
-    return b"".join((head, dumps(own)[1:-1], b',"nearby":', nearby, b"}"))
+    tail = b"".join((dumps(own)[1:-1], b',"nearby":', nearby, b"}"))
+    return head + tail, head_identity + tail
 
 
 def _json_head(answer: dict) -> bytes:
@@ -116,7 +126,10 @@ def _verdict(point, weapon, target, day, shared: bool, lang: str = DEFAULT) -> t
             main = reason("no-policy", text % {"day": day.isoformat()})
             result["reasons"] = _marked([main, *_knowledge(snap, day)], main)
         own = {"query": query, "distance_to_border_km": None, "nearby": b"[]" if shared else []}
-        return (_json_head(result) if shared else result), own
+        if not shared:
+            return result, own
+        head = _json_head(result)
+        return (head, hashlib.sha256(head).digest()), own
 
     index = point_index.for_version(snap.version)
     inside, border_m, nearby = index.lookup_at(lon, lat, policy.id, NEARBY_KM)
@@ -134,8 +147,8 @@ def _verdict(point, weapon, target, day, shared: bool, lang: str = DEFAULT) -> t
     # The snapshot in `lang` keeps its own caches; the language is in the key all the same.
     heads = snap.responses.setdefault("verdict-heads", {})
     key = (lang, policy.id, tuple(inside), weapon, target, _notes_key(snap, day, lang))
-    parts = heads.get(key)
-    if parts is None:
+    parts_and_digest = heads.get(key)
+    if parts_and_digest is None:
         if len(heads) >= PARTS_MAX:
             heads.clear()
         with translation.override(lang):
@@ -146,8 +159,10 @@ def _verdict(point, weapon, target, day, shared: bool, lang: str = DEFAULT) -> t
                     (*key, day),
                     [_json_head(_answer(snap, policy, inside, weapon, target, day))],
                 )
-        heads[key] = parts
-    return day.isoformat().encode().join(parts), own
+        parts_and_digest = heads[key] = parts, hashlib.sha256(b"\0".join(parts)).digest()
+    parts, digest = parts_and_digest
+    on = day.isoformat().encode()
+    return (on.join(parts), digest + on), own
 
 
 DAY_MARK = "\ue000"  # a private-use character, where a shared head's date goes
