@@ -172,19 +172,20 @@ def test_the_border_is_built_once_for_the_same_line():
 
 def test_a_light_cell_s_pieces_are_bounded_by_their_boxes_and_answer_alike(monkeypatch):
     """Cells whose candidates are light skip `_maybe_within` (a bound that costs more than
-    the measuring it saves there) for their boxes' bound, which drops pieces unmeasured; the
-    answers stay the tree's, which bounds first."""
+    the measuring it saves there) for their boxes' bound, which drops pieces unmeasured; and
+    only pieces whose boxes hold a point are asked whether they hold it. The answers stay
+    the tree's, which bounds first and asks every piece in its window."""
     index = _index()
     bounded, boxed = [], []
-    real, real_boxes = point_index._maybe_within, point_index._within_boxes
+    real, real_boxes = point_index._maybe_within, point_index._by_boxes
 
-    def within_boxes(boxes, pieces, kept, *point):
-        within = real_boxes(boxes, pieces, kept, *point)
-        boxed.append((len(kept), len(within)))
-        return within
+    def by_boxes(boxes, pieces, *point):
+        holding, near = real_boxes(boxes, pieces, *point)
+        boxed.append((len(pieces), len(holding), len(near)))
+        return holding, near
 
     monkeypatch.setattr(point_index, "_maybe_within", lambda *a: bounded.append(a) or real(*a))
-    monkeypatch.setattr(point_index, "_within_boxes", within_boxes)
+    monkeypatch.setattr(point_index, "_by_boxes", by_boxes)
     for number, policy in enumerate(_versions()):
         pieces = index.pieces(policy.id)
         unsettled = np.flatnonzero(pieces.settled.cells == settled_cells.UNSETTLED)
@@ -196,7 +197,8 @@ def test_a_light_cell_s_pieces_are_bounded_by_their_boxes_and_answer_alike(monke
         boxed.clear()
         fast = [index.lookup_at(lon, lat, policy.id, RADIUS_KM) for lon, lat in points]
         assert not bounded
-        assert sum(after for _, after in boxed) < sum(before for before, _ in boxed)
+        pieces_asked, held_in_box, near = (sum(counts) for counts in zip(*boxed, strict=True))
+        assert held_in_box < near < pieces_asked
         assert any(nearby for _, _, nearby in fast)
         _assert_as_the_tree_and_postgis(index, policy, points, fast)
         heavy = _points_of(pieces, unsettled[~light], 20, seed=300 + number)

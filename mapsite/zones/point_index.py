@@ -29,6 +29,7 @@ NEARBY_KM = 10.0  # areas within this of a point are listed as nearby (the engin
 LIGHT_CELL_VERTICES = 1500  # a cell's pieces this light are bounded by their boxes alone
 BULGE_DEG = 0.1  # more than a geodesic of a few tens of km strays poleward of its ends
 FLATTEST_M = GEOD.a * (1 - GEOD.es)  # the least radius of curvature of the ellipsoid
+BOX_HAIR = 1e-9  # radians in Mercator (under a cm): more than math's and numpy's roundings part
 
 PIECES_SQL = f"""
 SELECT p.zone_id, ST_AsBinary(p.geom)
@@ -123,21 +124,24 @@ def _metres_to_many(lon: float, lat: float, shapes: np.ndarray) -> list[float]:
     return [inv(lon, lat, degrees(x), degrees(atan(sinh(y))))[2] for x, y in feet]
 
 
-def _within_boxes(boxes, pieces: list[int], kept: list[int], lon, lat, radius_m: float):
-    """Those of `kept` (indexes into `pieces`) whose boxes in Mercator may lie within
-    `radius_m` of the point: a path on the ellipsoid is at least FLATTEST_M times the cosine
-    of its farthest latitude times its length in Mercator, so a box farther than that is
-    dropped unmeasured."""
+def _by_boxes(boxes, pieces: list[int], lon: float, lat: float, radius_m: float):
+    """Indexes into `pieces`: those whose boxes in Mercator (`_boxes`) hold the point, to a
+    hair (BOX_HAIR), the only ones that may; and those whose boxes may lie within `radius_m`
+    of it. A path on the ellipsoid is at least FLATTEST_M times the cosine of its farthest
+    latitude times its length in Mercator, so a box farther than that is dropped."""
     x, y = math.radians(lon), _mercator_y(math.radians(lat), math)
     here = math.cos(math.radians(min(abs(lat) + BULGE_DEG, 89.0)))
     reach = radius_m / FLATTEST_M
-    within = []
-    for k in kept:
-        west, south, east, north, cosine = boxes[pieces[k]]
-        away = math.hypot(max(west - x, x - east, 0.0), max(south - y, y - north, 0.0))
-        if away * min(cosine, here) <= reach:
-            within.append(k)
-    return within
+    holding, near = [], []
+    for k, piece in enumerate(pieces):
+        west, south, east, north, cosine = boxes[piece]
+        dx, dy = max(west - x, x - east, 0.0), max(south - y, y - north, 0.0)
+        if dx <= BOX_HAIR and dy <= BOX_HAIR:
+            holding.append(k)
+            near.append(k)
+        elif math.hypot(dx, dy) * min(cosine, here) <= reach:
+            near.append(k)
+    return holding, near
 
 
 def _maybe_within(pieces, kept: list[int], lon: float, lat: float, box: float, radius_km: float):
@@ -186,18 +190,22 @@ class PointIndex:
             held, candidates = (), index.tree.query(window)  # the point's pieces are among them
         else:
             held, candidates = cells.still_to_test(cell)
-        pieces = candidates.tolist()
-        holding = shapely.intersects_xy(index.pieces[candidates], lon, lat).tolist()
-        zone_of = index.zone_of
-        here = set(held).union(
-            [zone_of[p] for p, holds in zip(pieces, holding, strict=True) if holds]
-        )
+        pieces, zone_of = candidates.tolist(), index.zone_of
+        boxed, near = _by_boxes(index.boxes, pieces, lon, lat, radius_km * 1000)
+        here = set(held)
+        if boxed:
+            tested = candidates[boxed]
+            holding = shapely.intersects_xy(index.pieces[tested], lon, lat).tolist()
+            here.update(
+                [zone_of[p] for p, holds in zip(tested.tolist(), holding, strict=True) if holds]
+            )
         inside = sorted(here)
-        kept = [k for k, piece in enumerate(pieces) if zone_of[piece] not in here]
-        if kept and (cell is None or not index.light[cell]):
-            kept = _maybe_within(index.pieces[candidates], kept, lon, lat, box, radius_km)
-        elif kept:
-            kept = _within_boxes(index.boxes, pieces, kept, lon, lat, radius_km * 1000)
+        if cell is None or not index.light[cell]:
+            kept = [k for k, piece in enumerate(pieces) if zone_of[piece] not in here]
+            if kept:
+                kept = _maybe_within(index.pieces[candidates], kept, lon, lat, box, radius_km)
+        else:
+            kept = [k for k in near if zone_of[pieces[k]] not in here]
         nearest = dict.fromkeys(inside, 0.0)
         if kept:
             metres = _metres_to_many(lon, lat, index.measured[candidates[kept]])
