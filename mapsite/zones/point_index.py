@@ -29,7 +29,7 @@ NEARBY_KM = 10.0  # areas within this of a point are listed as nearby (the engin
 LIGHT_CELL_VERTICES = 1500  # a cell's pieces this light are bounded by their boxes alone
 BULGE_DEG = 0.1  # more than a geodesic of a few tens of km strays poleward of its ends
 FLATTEST_M = GEOD.a * (1 - GEOD.es)  # the least radius of curvature of the ellipsoid
-BOX_HAIR = 1e-9  # radians in Mercator (under a cm): more than math's and numpy's roundings part
+BOX_HAIR = 1e-9  # radians in Mercator (under a cm), wider than math's and numpy's roundings differ
 
 PIECES_SQL = f"""
 SELECT p.zone_id, ST_AsBinary(p.geom)
@@ -128,7 +128,11 @@ def _by_boxes(boxes, pieces: list[int], lon: float, lat: float, radius_m: float)
     """Indexes into `pieces`: those whose boxes in Mercator (`_boxes`) hold the point, to a
     hair (BOX_HAIR), the only ones that may; and those whose boxes may lie within `radius_m`
     of it. A path on the ellipsoid is at least FLATTEST_M times the cosine of its farthest
-    latitude times its length in Mercator, so a box farther than that is dropped."""
+    latitude times its length in Mercator, so a box farther than that is dropped. Beyond
+    89° (where Mercator runs out, and the bound's cosine stops) every piece stays."""
+    if abs(lat) > 89.0:
+        every = list(range(len(pieces)))
+        return every, every
     x, y = math.radians(lon), _mercator_y(math.radians(lat), math)
     here = math.cos(math.radians(min(abs(lat) + BULGE_DEG, 89.0)))
     reach = radius_m / FLATTEST_M
